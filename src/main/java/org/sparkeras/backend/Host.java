@@ -1,0 +1,83 @@
+package org.sparkeras.backend;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Copies between native arrays and Java arrays. Small per-batch work (losses, metrics, optimizer
+ * updates) runs faster as a plain Java loop than as a chain of ND4J ops, each of which costs
+ * 10-20 µs of overhead; the copies themselves are memcpy.
+ */
+public final class Host {
+    private Host() {}
+
+    /** The elements of {@code a} in C order as doubles, into {@code out} when it is large enough. */
+    public static double[] toDoubles(INDArray a, double[] out) {
+        int n = (int) a.length();
+        double[] d = out != null && out.length >= n ? out : new double[n];
+        INDArray c = Blas.contiguous(a);
+        if (c.dataType() == DataType.DOUBLE) {
+            ((DoublePointer) c.data().addressPointer()).get(d, 0, n);
+        } else if (c.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            ((FloatPointer) c.data().addressPointer()).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                d[i] = f[i];
+            }
+        } else {
+            double[] all = c.castTo(DataType.DOUBLE).data().asDouble();
+            System.arraycopy(all, 0, d, 0, n);
+        }
+        return d;
+    }
+
+    /** The elements of {@code a} in C order as a new double array. */
+    public static double[] toDoubles(INDArray a) {
+        return toDoubles(a, null);
+    }
+
+    /** The elements of a FLOAT array in C order, into {@code out} when it is large enough. */
+    public static float[] toFloats(INDArray a, float[] out) {
+        int n = (int) a.length();
+        float[] f = out != null && out.length >= n ? out : new float[n];
+        INDArray c = Blas.contiguous(a);
+        if (c.dataType() == DataType.FLOAT) {
+            ((FloatPointer) c.data().addressPointer()).get(f, 0, n);
+        } else {
+            double[] d = toDoubles(c, null);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) d[i];
+            }
+        }
+        return f;
+    }
+
+    /** Writes the first {@code a.length()} values into a contiguous array, converting to its type. */
+    public static void fromDoubles(double[] values, INDArray a) {
+        if (!Blas.isContiguous(a)) {
+            throw new IllegalArgumentException("Host.fromDoubles needs a contiguous destination");
+        }
+        int n = (int) a.length();
+        if (a.dataType() == DataType.DOUBLE) {
+            ((DoublePointer) a.data().addressPointer()).put(values, 0, n);
+        } else if (a.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) values[i];
+            }
+            ((FloatPointer) a.data().addressPointer()).put(f, 0, n);
+        } else {
+            throw new IllegalArgumentException("Host.fromDoubles supports FLOAT and DOUBLE, received " + a.dataType());
+        }
+    }
+
+    /** Writes the first {@code a.length()} values into a contiguous FLOAT array. */
+    public static void fromFloats(float[] values, INDArray a) {
+        if (!Blas.isContiguous(a) || a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("Host.fromFloats needs a contiguous FLOAT destination");
+        }
+        ((FloatPointer) a.data().addressPointer()).put(values, 0, (int) a.length());
+    }
+}

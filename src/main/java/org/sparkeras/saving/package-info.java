@@ -1,0 +1,5 @@
+/**
+ * Names and persistence: the {@link org.sparkeras.saving.Registry} that resolves every string
+ * identifier (and, when loading, every type name) through a closed table of factories.
+ */
+package org.sparkeras.saving;
