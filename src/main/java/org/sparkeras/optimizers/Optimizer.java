@@ -14,7 +14,8 @@ import org.sparkeras.saving.Registry;
  * Base of the optimizers. {@link #apply(ParameterStore)} takes the gradients of the last backward
  * pass from the store and updates its trainable runs. Gradient clipping follows Keras:
  * {@code clipnorm} rescales each variable's gradient to at most that L2 norm, {@code clipvalue}
- * clips each element, {@code globalClipnorm} rescales all gradients together.
+ * clips each element, {@code globalClipnorm} rescales all gradients together; at most one of the
+ * three may be set.
  *
  * <p>State (moments, accumulators) lives in double arrays indexed like the flat parameter vector;
  * it is created at the first update and kept while the store's layout stays the same.
@@ -30,10 +31,7 @@ public abstract class Optimizer {
     private double[] g = new double[0];
 
     protected Optimizer(double learningRate) {
-        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(name() + ": learning_rate must be a finite non-negative number, received "
-                    + learningRate);
-        }
+        checkLearningRate(learningRate);
         this.learningRate = learningRate;
     }
 
@@ -59,23 +57,26 @@ public abstract class Optimizer {
         return c;
     }
 
-    /** Clips each variable's gradient to at most this L2 norm. */
+    /** Clips each variable's gradient to at most this L2 norm. Excludes the other two clippings. */
     public Optimizer clipnorm(double value) {
         checkPositive("clipnorm", value);
+        checkOneClipping(value, clipvalue, globalClipnorm);
         this.clipnorm = value;
         return this;
     }
 
-    /** Clips every gradient element to [-value, value]. */
+    /** Clips every gradient element to [-value, value]. Excludes the other two clippings. */
     public Optimizer clipvalue(double value) {
         checkPositive("clipvalue", value);
+        checkOneClipping(clipnorm, value, globalClipnorm);
         this.clipvalue = value;
         return this;
     }
 
-    /** Rescales all gradients together to at most this global L2 norm. */
+    /** Rescales all gradients together to at most this global L2 norm. Excludes the other two clippings. */
     public Optimizer globalClipnorm(double value) {
         checkPositive("global_clipnorm", value);
+        checkOneClipping(clipnorm, clipvalue, value);
         this.globalClipnorm = value;
         return this;
     }
@@ -85,6 +86,7 @@ public abstract class Optimizer {
     }
 
     public void setLearningRate(double learningRate) {
+        checkLearningRate(learningRate);
         this.learningRate = learningRate;
     }
 
@@ -179,10 +181,39 @@ public abstract class Optimizer {
         return run[0] == 0 && run[1] == flat.length() ? flat : flat.get(NDArrayIndex.interval(run[0], run[1]));
     }
 
-    private void checkPositive(String what, double v) {
+    /** Rejects a NaN, infinite, zero or negative value of argument {@code what}. */
+    protected final void checkPositive(String what, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException(name() + ": " + what + " must be a positive number, received " + v);
         }
+    }
+
+    /** Rejects a value of argument {@code what} outside [lo, hi] ([lo, hi) when {@code hiOpen}), and NaN. */
+    protected final void checkRange(String what, double v, double lo, double hi, boolean hiOpen) {
+        if (!(v >= lo) || (hiOpen ? !(v < hi) : !(v <= hi))) {
+            throw new IllegalArgumentException(name() + ": " + what + " must be in [" + fmt(lo) + ", " + fmt(hi)
+                    + (hiOpen ? ")" : "]") + ", received " + v);
+        }
+    }
+
+    private void checkLearningRate(double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name() + ": learning_rate must be a finite non-negative number, received "
+                    + v);
+        }
+    }
+
+    /** Keras allows at most one kind of clipping; applying several in sequence would not match it. */
+    private void checkOneClipping(Double norm, Double value, Double global) {
+        int set = (norm != null ? 1 : 0) + (value != null ? 1 : 0) + (global != null ? 1 : 0);
+        if (set > 1) {
+            throw new IllegalArgumentException(name() + ": only one of clipnorm, clipvalue and global_clipnorm can be "
+                    + "set, received clipnorm=" + norm + ", clipvalue=" + value + ", global_clipnorm=" + global);
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Resolves a Keras optimizer name with its defaults ("adam", "sgd", ...). */

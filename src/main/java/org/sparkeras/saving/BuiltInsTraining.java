@@ -1,5 +1,15 @@
 package org.sparkeras.saving;
 
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.sparkeras.optimizers.Adagrad;
+import org.sparkeras.optimizers.Adam;
+import org.sparkeras.optimizers.Adamax;
+import org.sparkeras.optimizers.Nadam;
+import org.sparkeras.optimizers.Optimizer;
+import org.sparkeras.optimizers.RMSprop;
+import org.sparkeras.optimizers.SGD;
+
 /**
  * The built-in losses, metrics and optimizers of the {@link Registry}, with Keras names and
  * aliases. Uses the helpers of {@link BuiltIns} for reading configuration values.
@@ -14,11 +24,133 @@ final class BuiltInsTraining {
     }
 
     private static void losses() {
+        // Fully qualified: losses and metrics share class names (MeanSquaredError, ...).
+        Registry.register(Registry.Kind.LOSS, "sparse_categorical_crossentropy",
+                c -> new org.sparkeras.losses.SparseCategoricalCrossentropy(BuiltIns.bool(c, "from_logits", false)));
+        Registry.register(Registry.Kind.LOSS, "categorical_crossentropy",
+                c -> new org.sparkeras.losses.CategoricalCrossentropy(BuiltIns.bool(c, "from_logits", false)));
+        Registry.register(Registry.Kind.LOSS, "binary_crossentropy",
+                c -> new org.sparkeras.losses.BinaryCrossentropy(BuiltIns.bool(c, "from_logits", false)));
+        Registry.register(Registry.Kind.LOSS, "mean_squared_error",
+                c -> new org.sparkeras.losses.MeanSquaredError(), "mse");
+        Registry.register(Registry.Kind.LOSS, "mean_absolute_error",
+                c -> new org.sparkeras.losses.MeanAbsoluteError(), "mae");
+        Registry.register(Registry.Kind.LOSS, "huber",
+                c -> new org.sparkeras.losses.Huber(BuiltIns.num(c, "delta", 1.0)), "huber_loss");
     }
 
     private static void metrics() {
+        // An integer argument; a fractional value is refused rather than truncated.
+        interface IntArg {
+            int get(Map<String, Object> c, String key, int dflt);
+        }
+        IntArg intArg = (c, key, dflt) -> {
+            double v = BuiltIns.num(c, key, dflt);
+            if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Argument \"" + key + "\" must be an integer, received " + c.get(key));
+            }
+            return (int) v;
+        };
+        Registry.register(Registry.Kind.METRIC, "accuracy",
+                c -> org.sparkeras.metrics.Metrics.accuracy(BuiltIns.str(c, "name", "accuracy"), null), "acc");
+        Registry.register(Registry.Kind.METRIC, "sparse_categorical_accuracy",
+                c -> new org.sparkeras.metrics.SparseCategoricalAccuracy(
+                        BuiltIns.str(c, "name", "sparse_categorical_accuracy")));
+        Registry.register(Registry.Kind.METRIC, "categorical_accuracy",
+                c -> new org.sparkeras.metrics.CategoricalAccuracy(BuiltIns.str(c, "name", "categorical_accuracy")));
+        Registry.register(Registry.Kind.METRIC, "binary_accuracy",
+                c -> new org.sparkeras.metrics.BinaryAccuracy(BuiltIns.str(c, "name", "binary_accuracy"))
+                        .threshold(BuiltIns.num(c, "threshold", 0.5)));
+        Registry.register(Registry.Kind.METRIC, "top_k_categorical_accuracy",
+                c -> new org.sparkeras.metrics.TopKCategoricalAccuracy(
+                        BuiltIns.str(c, "name", "top_k_categorical_accuracy")).k(intArg.get(c, "k", 5)));
+        Registry.register(Registry.Kind.METRIC, "sparse_top_k_categorical_accuracy",
+                c -> new org.sparkeras.metrics.SparseTopKCategoricalAccuracy(
+                        BuiltIns.str(c, "name", "sparse_top_k_categorical_accuracy")).k(intArg.get(c, "k", 5)));
+        Registry.register(Registry.Kind.METRIC, "precision",
+                c -> new org.sparkeras.metrics.Precision(BuiltIns.str(c, "name", "precision"))
+                        .thresholds(BuiltIns.num(c, "thresholds", 0.5)));
+        Registry.register(Registry.Kind.METRIC, "recall",
+                c -> new org.sparkeras.metrics.Recall(BuiltIns.str(c, "name", "recall"))
+                        .thresholds(BuiltIns.num(c, "thresholds", 0.5)));
+        Registry.register(Registry.Kind.METRIC, "auc", c -> {
+            String curve = BuiltIns.str(c, "curve", "ROC");
+            if (!curve.equalsIgnoreCase("ROC")) {
+                throw new IllegalArgumentException("Metric \"auc\": curve \"" + curve
+                        + "\" is not supported; supported curves: ROC");
+            }
+            if (BuiltIns.bool(c, "multi_label", false)) {
+                throw new IllegalArgumentException("Metric \"auc\": argument \"multi_label\" is not supported, "
+                        + "expected false, received true");
+            }
+            return new org.sparkeras.metrics.AUC(BuiltIns.str(c, "name", "auc"))
+                    .numThresholds(intArg.get(c, "num_thresholds", 200))
+                    .summationMethod(BuiltIns.str(c, "summation_method", "interpolation"));
+        });
+        Registry.register(Registry.Kind.METRIC, "mean_squared_error",
+                c -> new org.sparkeras.metrics.MeanSquaredError(BuiltIns.str(c, "name", "mean_squared_error")), "mse");
+        Registry.register(Registry.Kind.METRIC, "mean_absolute_error",
+                c -> new org.sparkeras.metrics.MeanAbsoluteError(BuiltIns.str(c, "name", "mean_absolute_error")), "mae");
+        Registry.register(Registry.Kind.METRIC, "root_mean_squared_error",
+                c -> new org.sparkeras.metrics.RootMeanSquaredError(BuiltIns.str(c, "name", "root_mean_squared_error")),
+                "rmse");
+        Registry.register(Registry.Kind.METRIC, "mean",
+                c -> new org.sparkeras.metrics.Mean(BuiltIns.str(c, "name", "mean")));
     }
 
     private static void optimizers() {
+        BiFunction<Optimizer, Map<String, Object>, Optimizer> common = (o, c) -> {
+            // silently ignoring these would train differently from the Keras configuration
+            for (String key : new String[] {"weight_decay", "loss_scale_factor", "gradient_accumulation_steps"}) {
+                if (c.get(key) != null) {
+                    throw new IllegalArgumentException(o.name() + ": argument \"" + key
+                            + "\" is not supported, expected null, received " + c.get(key));
+                }
+            }
+            if (BuiltIns.bool(c, "use_ema", false)) {
+                throw new IllegalArgumentException(o.name() + ": argument \"use_ema\" is not supported, expected "
+                        + "false, received true");
+            }
+            if (c.get("clipnorm") != null) {
+                o.clipnorm(BuiltIns.num(c, "clipnorm", 0));
+            }
+            if (c.get("clipvalue") != null) {
+                o.clipvalue(BuiltIns.num(c, "clipvalue", 0));
+            }
+            if (c.get("global_clipnorm") != null) {
+                o.globalClipnorm(BuiltIns.num(c, "global_clipnorm", 0));
+            }
+            return o;
+        };
+        Registry.register(Registry.Kind.OPTIMIZER, "sgd", c -> common.apply(
+                new SGD(BuiltIns.num(c, "learning_rate", 0.01))
+                        .momentum(BuiltIns.num(c, "momentum", 0.0))
+                        .nesterov(BuiltIns.bool(c, "nesterov", false)), c));
+        Registry.register(Registry.Kind.OPTIMIZER, "adam", c -> common.apply(
+                new Adam(BuiltIns.num(c, "learning_rate", 0.001))
+                        .beta1(BuiltIns.num(c, "beta_1", 0.9))
+                        .beta2(BuiltIns.num(c, "beta_2", 0.999))
+                        .epsilon(BuiltIns.num(c, "epsilon", 1e-7))
+                        .amsgrad(BuiltIns.bool(c, "amsgrad", false)), c));
+        Registry.register(Registry.Kind.OPTIMIZER, "rmsprop", c -> common.apply(
+                new RMSprop(BuiltIns.num(c, "learning_rate", 0.001))
+                        .rho(BuiltIns.num(c, "rho", 0.9))
+                        .momentum(BuiltIns.num(c, "momentum", 0.0))
+                        .epsilon(BuiltIns.num(c, "epsilon", 1e-7))
+                        .centered(BuiltIns.bool(c, "centered", false)), c));
+        Registry.register(Registry.Kind.OPTIMIZER, "adagrad", c -> common.apply(
+                new Adagrad(BuiltIns.num(c, "learning_rate", 0.001))
+                        .initialAccumulatorValue(BuiltIns.num(c, "initial_accumulator_value", 0.1))
+                        .epsilon(BuiltIns.num(c, "epsilon", 1e-7)), c));
+        Registry.register(Registry.Kind.OPTIMIZER, "adamax", c -> common.apply(
+                new Adamax(BuiltIns.num(c, "learning_rate", 0.001))
+                        .beta1(BuiltIns.num(c, "beta_1", 0.9))
+                        .beta2(BuiltIns.num(c, "beta_2", 0.999))
+                        .epsilon(BuiltIns.num(c, "epsilon", 1e-7)), c));
+        Registry.register(Registry.Kind.OPTIMIZER, "nadam", c -> common.apply(
+                new Nadam(BuiltIns.num(c, "learning_rate", 0.001))
+                        .beta1(BuiltIns.num(c, "beta_1", 0.9))
+                        .beta2(BuiltIns.num(c, "beta_2", 0.999))
+                        .epsilon(BuiltIns.num(c, "epsilon", 1e-7)), c));
     }
 }
