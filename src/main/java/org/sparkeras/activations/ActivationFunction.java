@@ -12,47 +12,47 @@ import org.sparkeras.saving.Registry;
  * it applies. Instances are immutable values.
  *
  * <pre>{@code
- * Activation.get("relu").apply(x);
- * Activation.leakyRelu(0.1).apply(x);
+ * ActivationFunction.get("relu").apply(x);
+ * ActivationFunction.leakyRelu(0.1).apply(x);
  * }</pre>
  */
-public final class Activation {
-    public static final Activation LINEAR = new Activation("linear", Map.of(), x -> x);
-    public static final Activation RELU = new Activation("relu", Map.of(), x -> Ops.relu(x, false));
-    public static final Activation SIGMOID = new Activation("sigmoid", Map.of(), Ops::sigmoid);
-    public static final Activation TANH = new Activation("tanh", Map.of(), Ops::tanh);
-    public static final Activation SOFTMAX = new Activation("softmax", Map.of(), Ops::softmax);
-    public static final Activation SELU = new Activation("selu", Map.of(), Ops::selu);
-    public static final Activation SOFTPLUS = new Activation("softplus", Map.of(), Ops::softplus);
+public final class ActivationFunction {
+    public static final ActivationFunction LINEAR = new ActivationFunction("linear", Map.of(), x -> x);
+    public static final ActivationFunction RELU = new ActivationFunction("relu", Map.of(), x -> Ops.relu(x, false));
+    public static final ActivationFunction SIGMOID = new ActivationFunction("sigmoid", Map.of(), Ops::sigmoid);
+    public static final ActivationFunction TANH = new ActivationFunction("tanh", Map.of(), Ops::tanh);
+    public static final ActivationFunction SOFTMAX = new ActivationFunction("softmax", Map.of(), Ops::softmax);
+    public static final ActivationFunction SELU = new ActivationFunction("selu", Map.of(), Ops::selu);
+    public static final ActivationFunction SOFTPLUS = new ActivationFunction("softplus", Map.of(), Ops::softplus);
 
     private final String name;
     private final Map<String, Object> config;
     private final Function<Tensor, Tensor> fn;
 
-    private Activation(String name, Map<String, Object> config, Function<Tensor, Tensor> fn) {
+    private ActivationFunction(String name, Map<String, Object> config, Function<Tensor, Tensor> fn) {
         this.name = name;
         this.config = config;
         this.fn = fn;
     }
 
     /** ELU with the given alpha (Keras default 1.0). */
-    public static Activation elu(double alpha) {
-        return new Activation("elu", Map.of("alpha", alpha), x -> Ops.elu(x, alpha));
+    public static ActivationFunction elu(double alpha) {
+        return new ActivationFunction("elu", Map.of("alpha", alpha), x -> Ops.elu(x, alpha));
     }
 
     /** Leaky ReLU with the given negative slope (Keras default 0.2). */
-    public static Activation leakyRelu(double negativeSlope) {
-        return new Activation("leaky_relu", Map.of("negative_slope", negativeSlope), x -> Ops.leakyRelu(x, negativeSlope));
+    public static ActivationFunction leakyRelu(double negativeSlope) {
+        return new ActivationFunction("leaky_relu", Map.of("negative_slope", negativeSlope), x -> Ops.leakyRelu(x, negativeSlope));
     }
 
     /** GELU, exact (Keras default) or with the tanh approximation. */
-    public static Activation gelu(boolean approximate) {
-        return new Activation("gelu", Map.of("approximate", approximate), x -> Ops.gelu(x, approximate));
+    public static ActivationFunction gelu(boolean approximate) {
+        return new ActivationFunction("gelu", Map.of("approximate", approximate), x -> Ops.gelu(x, approximate));
     }
 
     /** Resolves a Keras activation name ("relu", "softmax", ...); null means linear. */
-    public static Activation get(String name) {
-        return name == null ? LINEAR : Registry.get(Registry.Kind.ACTIVATION, name, Activation.class);
+    public static ActivationFunction get(String name) {
+        return name == null ? LINEAR : Registry.get(Registry.Kind.ACTIVATION, name, ActivationFunction.class);
     }
 
     /** Applies the activation. */

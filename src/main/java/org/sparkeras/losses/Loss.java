@@ -51,7 +51,7 @@ public abstract class Loss {
     protected void validate(INDArray yTrue, long[] predShape) {
         long[] t = yTrue.shape();
         long rows = rows(predShape);
-        long cols = predShape.length == 0 ? 1 : predShape[predShape.length - 1];
+        long cols = predShape.length <= 1 ? 1 : predShape[predShape.length - 1];
         if (yTrue.length() != rows * targetColumns((int) cols) || t.length == 0 || t[0] != predShape[0]) {
             throw new IllegalArgumentException(mismatch(t, predShape));
         }
@@ -62,13 +62,38 @@ public abstract class Loss {
                 + " do not match predictions of shape " + shapeString(predShape);
     }
 
+    /**
+     * Checks a whole target array against predictions of {@code predShape} before training starts:
+     * shapes, and the values themselves (labels in range), by running the loss on uniform
+     * predictions. Fails with the loss's message naming what is wrong.
+     */
+    public void checkTargets(INDArray yTrue, long[] predShape) {
+        validate(yTrue, predShape);
+        int rows = (int) rows(predShape);
+        int cols = predShape.length <= 1 ? 1 : (int) predShape[predShape.length - 1];
+        double[] yp = new double[rows * cols];
+        java.util.Arrays.fill(yp, 1.0 / Math.max(cols, 2));
+        compute(Host.toDoubles(yTrue), yp, rows, cols, new double[rows], null, false);
+    }
+
     /** The mean loss over the batch as a scalar tensor, recorded on the active tape. */
     public Tensor call(INDArray yTrue, Tensor yPred, INDArray sampleWeight) {
         long[] shape = yPred.shape();
         validate(yTrue, shape);
         int samples = (int) shape[0];
+        if (sampleWeight != null && sampleWeight.length() != samples) {
+            throw new IllegalArgumentException("Loss \"" + name() + "\": sample weights of shape "
+                    + shapeString(sampleWeight.shape()) + " do not match " + samples
+                    + " samples; expected one weight per sample, shape (" + samples + ",)");
+        }
         int rows = (int) rows(shape);
         int cols = shape.length <= 1 ? 1 : (int) shape[shape.length - 1];
+        if (rows == 0) {
+            // an empty batch has nothing to average or differentiate: 0, as Keras's divide_no_nan
+            INDArray zero = ArrayPool.alloc(yPred.dtype());
+            zero.assign(0);
+            return Tensor.constant(zero);
+        }
         Tensor target = yPred;
         boolean logits = false;
         Op creator = yPred.creator();
@@ -111,6 +136,9 @@ public abstract class Loss {
         int rows = (int) rows(shape);
         int cols = shape.length <= 1 ? 1 : (int) shape[shape.length - 1];
         double[] losses = new double[rows];
+        if (rows == 0) {
+            return losses;
+        }
         compute(Host.toDoubles(yTrue), Host.toDoubles(yPred), rows, cols, losses, null, false);
         return losses;
     }
@@ -118,6 +146,25 @@ public abstract class Loss {
     /** Resolves a Keras loss name ("mse", "sparse_categorical_crossentropy", ...). */
     public static Loss get(String name) {
         return Registry.get(Registry.Kind.LOSS, name, Loss.class);
+    }
+
+    /** Keras's fuzz factor, {@code keras.config.epsilon()}: probabilities are clipped to [EPSILON, 1 - EPSILON]. */
+    static final double EPSILON = 1e-7;
+
+    /** log(sum(exp(x[off .. off + n)))), shifted by the maximum so that no exponent overflows. */
+    static double logSumExp(double[] x, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < n; c++) {
+            max = Math.max(max, x[off + c]);
+        }
+        if (Double.isInfinite(max)) {
+            return max;
+        }
+        double sum = 0;
+        for (int c = 0; c < n; c++) {
+            sum += Math.exp(x[off + c] - max);
+        }
+        return max + Math.log(sum);
     }
 
     static long rows(long[] shape) {

@@ -2,6 +2,7 @@ package org.sparkeras.metrics;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkeras.backend.Host;
 
 /**
  * A streaming metric, as Keras's {@code keras.metrics.Metric}: {@link #updateState} accumulates a
@@ -35,5 +36,62 @@ public abstract class Metric {
     @Override
     public String toString() {
         return name + getConfig();
+    }
+
+    /** The number of samples (the first dimension) of a batch. */
+    protected static int samples(long[] shape) {
+        return shape.length == 0 ? 1 : (int) shape[0];
+    }
+
+    /** The number of rows of last-axis values: every dimension but the last; a vector is rows of one. */
+    protected static int rows(long[] shape) {
+        if (shape.length <= 1) {
+            return shape.length == 0 ? 1 : (int) shape[0];
+        }
+        long r = 1;
+        for (int i = 0; i < shape.length - 1; i++) {
+            r *= shape[i];
+        }
+        return (int) r;
+    }
+
+    /** The size of the last axis; 1 for a vector. */
+    protected static int cols(long[] shape) {
+        return shape.length <= 1 ? 1 : (int) shape[shape.length - 1];
+    }
+
+    /** A shape as Keras prints it: "(32, 10)", "(32,)". */
+    protected static String shapeString(long[] shape) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return b.append(shape.length == 1 ? ",)" : ")").toString();
+    }
+
+    /**
+     * Checks that the targets hold {@code perRow} values for each prediction row and have the batch
+     * size of the predictions; the message names the metric and both shapes.
+     */
+    protected void checkTargets(INDArray yTrue, INDArray yPred, int perRow) {
+        long[] t = yTrue.shape();
+        long[] p = yPred.shape();
+        if (yTrue.length() != (long) rows(p) * perRow || (t.length > 0 && p.length > 0 && t[0] != p[0])) {
+            throw new IllegalArgumentException("Metric \"" + name + "\": targets of shape " + shapeString(t)
+                    + " do not match predictions of shape " + shapeString(p));
+        }
+    }
+
+    /** Host copy of the sample weights, or null; checks that there is one weight per sample. */
+    protected double[] sampleWeights(INDArray sampleWeight, int samples) {
+        if (sampleWeight == null) {
+            return null;
+        }
+        if (sampleWeight.length() != samples) {
+            throw new IllegalArgumentException("Metric \"" + name + "\": sample weights of shape "
+                    + shapeString(sampleWeight.shape()) + " do not match " + samples
+                    + " samples; expected one weight per sample, shape (" + samples + ",)");
+        }
+        return Host.toDoubles(sampleWeight);
     }
 }

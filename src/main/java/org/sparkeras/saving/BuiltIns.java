@@ -2,10 +2,11 @@ package org.sparkeras.saving;
 
 import static org.sparkeras.saving.Registry.Kind.ACTIVATION;
 import static org.sparkeras.saving.Registry.Kind.INITIALIZER;
+import static org.sparkeras.saving.Registry.Kind.LAYER;
 import static org.sparkeras.saving.Registry.Kind.REGULARIZER;
 
 import java.util.Map;
-import org.sparkeras.activations.Activation;
+import org.sparkeras.activations.ActivationFunction;
 import org.sparkeras.initializers.Constant;
 import org.sparkeras.initializers.GlorotNormal;
 import org.sparkeras.initializers.GlorotUniform;
@@ -15,6 +16,12 @@ import org.sparkeras.initializers.LecunNormal;
 import org.sparkeras.initializers.RandomNormal;
 import org.sparkeras.initializers.RandomUniform;
 import org.sparkeras.initializers.VarianceScaling;
+import org.sparkeras.layers.Activation;
+import org.sparkeras.layers.Dense;
+import org.sparkeras.layers.Dropout;
+import org.sparkeras.layers.Flatten;
+import org.sparkeras.layers.Layer;
+import org.sparkeras.layers.Reshape;
 import org.sparkeras.regularizers.L1;
 import org.sparkeras.regularizers.L1L2;
 import org.sparkeras.regularizers.L2;
@@ -27,20 +34,21 @@ final class BuiltIns {
         activations();
         initializers();
         regularizers();
+        layers();
         BuiltInsTraining.registerAll();
     }
 
     private static void activations() {
-        Registry.register(ACTIVATION, "linear", c -> Activation.LINEAR);
-        Registry.register(ACTIVATION, "relu", c -> Activation.RELU);
-        Registry.register(ACTIVATION, "sigmoid", c -> Activation.SIGMOID);
-        Registry.register(ACTIVATION, "tanh", c -> Activation.TANH);
-        Registry.register(ACTIVATION, "softmax", c -> Activation.SOFTMAX);
-        Registry.register(ACTIVATION, "selu", c -> Activation.SELU);
-        Registry.register(ACTIVATION, "softplus", c -> Activation.SOFTPLUS);
-        Registry.register(ACTIVATION, "elu", c -> Activation.elu(num(c, "alpha", 1.0)));
-        Registry.register(ACTIVATION, "leaky_relu", c -> Activation.leakyRelu(num(c, "negative_slope", 0.2)));
-        Registry.register(ACTIVATION, "gelu", c -> Activation.gelu(bool(c, "approximate", false)));
+        Registry.register(ACTIVATION, "linear", c -> ActivationFunction.LINEAR);
+        Registry.register(ACTIVATION, "relu", c -> ActivationFunction.RELU);
+        Registry.register(ACTIVATION, "sigmoid", c -> ActivationFunction.SIGMOID);
+        Registry.register(ACTIVATION, "tanh", c -> ActivationFunction.TANH);
+        Registry.register(ACTIVATION, "softmax", c -> ActivationFunction.SOFTMAX);
+        Registry.register(ACTIVATION, "selu", c -> ActivationFunction.SELU);
+        Registry.register(ACTIVATION, "softplus", c -> ActivationFunction.SOFTPLUS);
+        Registry.register(ACTIVATION, "elu", c -> ActivationFunction.elu(num(c, "alpha", 1.0)));
+        Registry.register(ACTIVATION, "leaky_relu", c -> ActivationFunction.leakyRelu(num(c, "negative_slope", 0.2)));
+        Registry.register(ACTIVATION, "gelu", c -> ActivationFunction.gelu(bool(c, "approximate", false)));
     }
 
     private static void initializers() {
@@ -64,6 +72,76 @@ final class BuiltIns {
         Registry.register(REGULARIZER, "l1", c -> new L1(num(c, "l1", 0.01)));
         Registry.register(REGULARIZER, "l2", c -> new L2(num(c, "l2", 0.01)));
         Registry.register(REGULARIZER, "l1_l2", c -> new L1L2(num(c, "l1", 0.0), num(c, "l2", 0.0)));
+    }
+
+    private static void layers() {
+        Registry.register(LAYER, "Dense", c -> {
+            checkKeys("Dense", c, "name", "units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                    "kernel_regularizer", "bias_regularizer", "trainable", "dtype");
+            if (!(c.get("units") instanceof Number)) {
+                throw new IllegalArgumentException("Layer Dense needs \"units\" (a positive integer), received "
+                        + c.get("units"));
+            }
+            Dense d = new Dense(((Number) c.get("units")).intValue());
+            if (c.get("activation") != null) {
+                d.activation(str(c, "activation", "linear"));
+            }
+            d.useBias(bool(c, "use_bias", true));
+            if (c.get("kernel_initializer") != null) {
+                d.kernelInitializer(str(c, "kernel_initializer", null));
+            }
+            if (c.get("bias_initializer") != null) {
+                d.biasInitializer(str(c, "bias_initializer", null));
+            }
+            if (c.get("kernel_regularizer") != null) {
+                d.kernelRegularizer(str(c, "kernel_regularizer", null));
+            }
+            if (c.get("bias_regularizer") != null) {
+                d.biasRegularizer(str(c, "bias_regularizer", null));
+            }
+            return common(d, c);
+        });
+        Registry.register(LAYER, "Flatten", c -> {
+            checkKeys("Flatten", c, "name", "trainable", "dtype");
+            return common(new Flatten(), c);
+        });
+        Registry.register(LAYER, "Activation", c -> {
+            checkKeys("Activation", c, "name", "activation", "trainable", "dtype");
+            return common(new Activation(str(c, "activation", "linear")), c);
+        });
+        Registry.register(LAYER, "Dropout", c -> {
+            checkKeys("Dropout", c, "name", "rate", "seed", "trainable", "dtype");
+            return common(new Dropout(num(c, "rate", Double.NaN), seed(c)), c);
+        });
+        Registry.register(LAYER, "Reshape", c -> {
+            checkKeys("Reshape", c, "name", "target_shape", "trainable", "dtype");
+            Object t = c.get("target_shape");
+            if (!(t instanceof java.util.List<?> l) || l.isEmpty()) {
+                throw new IllegalArgumentException("Layer Reshape needs \"target_shape\" (a list of integers), received " + t);
+            }
+            return common(new Reshape(l.stream().mapToLong(v -> ((Number) v).longValue()).toArray()), c);
+        });
+    }
+
+    private static Layer common(Layer layer, Map<String, Object> c) {
+        if (c.get("name") != null) {
+            layer.named(c.get("name").toString());
+        }
+        if (c.get("trainable") != null) {
+            layer.setTrainable(bool(c, "trainable", true));
+        }
+        return layer;
+    }
+
+    /** Rejects configuration keys a type does not have, naming the key and listing the known ones. */
+    static void checkKeys(String type, Map<String, Object> c, String... known) {
+        java.util.Set<String> k = new java.util.TreeSet<>(java.util.List.of(known));
+        for (String key : c.keySet()) {
+            if (!k.contains(key) && !key.equals("class_name")) {
+                throw new IllegalArgumentException("Unknown argument \"" + key + "\" for " + type + "; known arguments: "
+                        + String.join(", ", k));
+            }
+        }
     }
 
     static double num(Map<String, Object> c, String key, double dflt) {

@@ -1,0 +1,53 @@
+package org.sparkeras.jobs;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/** Reads a job config file strictly: unknown keys, missing keys and wrong types are errors. */
+public final class ConfigReader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigReader() {}
+
+    /** The parsed config; a {@link BadInputException} names the file, the key and what is wrong. */
+    public static JobConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("Config file not found: " + file);
+        }
+        try {
+            JobConfig c = YAML.readValue(file.toFile(), JobConfig.class);
+            if (c == null) {
+                throw new BadInputException("Config file " + file + " is empty");
+            }
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
+                    .sorted().collect(Collectors.joining(", "));
+            throw new BadInputException("Unknown config key \"" + e.getPropertyName() + "\" at " + path(e) + " in " + file
+                    + "; known keys there: " + known);
+        } catch (MismatchedInputException e) {
+            throw new BadInputException("Bad config value at " + path(e) + " in " + file + ": "
+                    + e.getOriginalMessage().split("\n")[0]);
+        } catch (JsonMappingException e) {
+            throw new BadInputException("Bad config at " + path(e) + " in " + file + ": " + e.getOriginalMessage().split("\n")[0]);
+        } catch (IOException e) {
+            throw new BadInputException("Cannot read config " + file + ": " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return p.isEmpty() ? "the top level" : p.replace(".[", "[");
+    }
+}

@@ -1,0 +1,40 @@
+package org.sparkeras.layers;
+
+/** Formatting of shapes the way Keras prints them: {@code (None, 784)}. */
+public final class Shapes {
+    private Shapes() {}
+
+    /** A per-sample shape with the batch dimension shown as None. */
+    public static String withBatch(long[] perSample) {
+        StringBuilder b = new StringBuilder("(None");
+        for (long d : perSample) {
+            b.append(", ").append(d < 0 ? "None" : Long.toString(d));
+        }
+        return b.append(')').toString();
+    }
+
+    /** A full shape, batch dimension included. */
+    public static String of(long[] shape) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "None" : Long.toString(shape[i]));
+        }
+        return b.append(shape.length == 1 ? ",)" : ")").toString();
+    }
+
+    /** The shape without its first (batch) dimension. */
+    public static long[] perSample(long[] shape) {
+        long[] s = new long[Math.max(0, shape.length - 1)];
+        System.arraycopy(shape, 1, s, 0, s.length);
+        return s;
+    }
+
+    /** The number of elements of a per-sample shape. */
+    public static long size(long[] perSample) {
+        long n = 1;
+        for (long d : perSample) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+}
