@@ -17,6 +17,9 @@ public final class Host {
     public static double[] toDoubles(INDArray a, double[] out) {
         int n = (int) a.length();
         double[] d = out != null && out.length >= n ? out : new double[n];
+        if (n == 0) {
+            return d;
+        }
         INDArray c = Blas.contiguous(a);
         if (c.dataType() == DataType.DOUBLE) {
             ((DoublePointer) c.data().addressPointer()).get(d, 0, n);
@@ -42,6 +45,9 @@ public final class Host {
     public static float[] toFloats(INDArray a, float[] out) {
         int n = (int) a.length();
         float[] f = out != null && out.length >= n ? out : new float[n];
+        if (n == 0) {
+            return f;
+        }
         INDArray c = Blas.contiguous(a);
         if (c.dataType() == DataType.FLOAT) {
             ((FloatPointer) c.data().addressPointer()).get(f, 0, n);

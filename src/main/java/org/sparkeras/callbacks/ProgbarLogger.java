@@ -81,9 +81,13 @@ public class ProgbarLogger extends Callback {
         }
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
         int n = Math.max(steps, 1);
-        StringBuilder b = new StringBuilder(verbose == 1 ? "\r" : "");
-        b.append(steps > 0 ? bar(steps) + " - " : "").append(duration(elapsed)).append(' ')
-                .append(perStep(elapsed / n)).append("/step");
+        StringBuilder b = new StringBuilder();
+        if (verbose == 1) {
+            b.append('\r').append(steps > 0 ? bar(steps) + " - " : "").append(duration(elapsed)).append(' ');
+        } else {
+            b.append(steps > 0 ? steps + "/" + steps + " - " : "").append(duration(elapsed)).append(" - ");
+        }
+        b.append(perStep(elapsed / n)).append("/step");
         appendLogs(b, logs);
         out.println(b);
     }

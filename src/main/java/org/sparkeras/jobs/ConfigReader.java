@@ -29,6 +29,7 @@ public final class ConfigReader {
             if (c == null) {
                 throw new BadInputException("Config file " + file + " is empty");
             }
+            checkRequired(c, file);
             return c;
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
@@ -42,6 +43,26 @@ public final class ConfigReader {
             throw new BadInputException("Bad config at " + path(e) + " in " + file + ": " + e.getOriginalMessage().split("\n")[0]);
         } catch (IOException e) {
             throw new BadInputException("Cannot read config " + file + ": " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    private static void checkRequired(JobConfig c, Path file) {
+        require(c.model(), "model", file);
+        require(c.model().type(), "model.type", file);
+        require(c.model().inputShape(), "model.input_shape", file);
+        require(c.model().layers(), "model.layers", file);
+        require(c.data(), "data", file);
+        require(c.data().source(), "data.source", file);
+        require(c.data().path(), "data.path", file);
+        require(c.training(), "training", file);
+        require(c.training().optimizer(), "training.optimizer", file);
+        require(c.training().loss(), "training.loss", file);
+        require(c.training().epochs(), "training.epochs", file);
+    }
+
+    private static void require(Object value, String key, Path file) {
+        if (value == null) {
+            throw new BadInputException("Missing config key \"" + key + "\" in " + file);
         }
     }
 

@@ -16,32 +16,32 @@ import java.util.Map;
  * </pre>
  */
 public record JobConfig(
-        @JsonProperty(value = "description") String description,
-        @JsonProperty(value = "model", required = true) ModelSpec model,
-        @JsonProperty(value = "data", required = true) DataSpec data,
-        @JsonProperty(value = "training", required = true) TrainingSpec training) {
+        @JsonProperty("description") String description,
+        @JsonProperty("model") ModelSpec model,
+        @JsonProperty("data") DataSpec data,
+        @JsonProperty("training") TrainingSpec training) {
 
     /** The architecture: a Sequential stack of layers in Keras's class_name/config form. */
     public record ModelSpec(
-            @JsonProperty(value = "type", required = true) String type,
+            @JsonProperty("type") String type,
             @JsonProperty("name") String name,
-            @JsonProperty(value = "input_shape", required = true) List<Long> inputShape,
-            @JsonProperty(value = "layers", required = true) List<Map<String, Object>> layers) {}
+            @JsonProperty("input_shape") List<Long> inputShape,
+            @JsonProperty("layers") List<Map<String, Object>> layers) {}
 
     /** Where the data comes from and how it is split. */
     public record DataSpec(
-            @JsonProperty(value = "source", required = true) String source,
-            @JsonProperty(value = "path", required = true) String path,
+            @JsonProperty("source") String source,
+            @JsonProperty("path") String path,
             @JsonProperty("validation_samples") Integer validationSamples,
             @JsonProperty("train_limit") Integer trainLimit,
             @JsonProperty("test_limit") Integer testLimit) {}
 
     /** compile and fit arguments. */
     public record TrainingSpec(
-            @JsonProperty(value = "optimizer", required = true) Map<String, Object> optimizer,
-            @JsonProperty(value = "loss", required = true) String loss,
+            @JsonProperty("optimizer") Map<String, Object> optimizer,
+            @JsonProperty("loss") String loss,
             @JsonProperty("metrics") List<String> metrics,
-            @JsonProperty(value = "epochs", required = true) Integer epochs,
+            @JsonProperty("epochs") Integer epochs,
             @JsonProperty("batch_size") Integer batchSize,
             @JsonProperty("seed") Long seed,
             @JsonProperty("verbose") Integer verbose) {}

@@ -289,6 +289,9 @@ public abstract class Model extends Layer {
     /** Trains on in-memory arrays, one per input and one per output, in order. */
     public History fit(List<INDArray> x, List<INDArray> y, Fit options) {
         compiled();
+        if (!x.isEmpty() && x.get(0).rank() > 0 && x.get(0).size(0) == 0) {
+            throw new IllegalArgumentException("fit received no training samples (x has 0 rows)");
+        }
         checkArrays("fit", x, y);
         List<INDArray> trainX = x, trainY = y;
         INDArray sw = options.sampleWeight();

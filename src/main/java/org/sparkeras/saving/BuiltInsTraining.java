@@ -98,8 +98,24 @@ final class BuiltInsTraining {
                 c -> new org.sparkeras.metrics.Mean(BuiltIns.str(c, "name", "mean")));
     }
 
+    /** The configuration keys each optimizer accepts (Keras names). */
+    private static String[] optimizerKeys(String optimizer) {
+        java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("name", "learning_rate", "clipnorm",
+                "clipvalue", "global_clipnorm", "weight_decay", "loss_scale_factor", "gradient_accumulation_steps",
+                "use_ema", "ema_momentum", "ema_overwrite_frequency"));
+        keys.addAll(switch (optimizer) {
+            case "sgd" -> java.util.List.of("momentum", "nesterov");
+            case "adam" -> java.util.List.of("beta_1", "beta_2", "epsilon", "amsgrad");
+            case "rmsprop" -> java.util.List.of("rho", "momentum", "epsilon", "centered");
+            case "adagrad" -> java.util.List.of("initial_accumulator_value", "epsilon");
+            default -> java.util.List.of("beta_1", "beta_2", "epsilon");
+        });
+        return keys.toArray(new String[0]);
+    }
+
     private static void optimizers() {
         BiFunction<Optimizer, Map<String, Object>, Optimizer> common = (o, c) -> {
+            BuiltIns.checkKeys("optimizer " + o.name(), c, optimizerKeys(o.name()));
             // silently ignoring these would train differently from the Keras configuration
             for (String key : new String[] {"weight_decay", "loss_scale_factor", "gradient_accumulation_steps"}) {
                 if (c.get(key) != null) {

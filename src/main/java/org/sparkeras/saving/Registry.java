@@ -19,17 +19,24 @@ import java.util.function.Function;
 public final class Registry {
     /** The kinds of objects the registry resolves. */
     public enum Kind {
-        ACTIVATION("activation"), INITIALIZER("initializer"), REGULARIZER("regularizer"), LOSS("loss"),
-        OPTIMIZER("optimizer"), METRIC("metric"), LAYER("layer");
+        ACTIVATION("activation", "activations"), INITIALIZER("initializer", "initializers"),
+        REGULARIZER("regularizer", "regularizers"), LOSS("loss", "losses"), OPTIMIZER("optimizer", "optimizers"),
+        METRIC("metric", "metrics"), LAYER("layer", "layers");
 
         private final String label;
+        private final String plural;
 
-        Kind(String label) {
+        Kind(String label, String plural) {
             this.label = label;
+            this.plural = plural;
         }
 
         public String label() {
             return label;
+        }
+
+        public String plural() {
+            return plural;
         }
     }
 
@@ -72,7 +79,7 @@ public final class Registry {
         Entry e = ENTRIES.get(kind).get(key(name));
         if (e == null) {
             throw new IllegalArgumentException("Unknown " + kind.label() + ": \"" + name + "\". Known "
-                    + kind.label() + "s: " + String.join(", ", names(kind)));
+                    + kind.plural() + ": " + String.join(", ", names(kind)));
         }
         Object o = e.factory().apply(config == null ? Map.of() : config);
         return type.cast(o);

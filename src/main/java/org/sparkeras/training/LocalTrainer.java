@@ -33,8 +33,9 @@ import org.sparkeras.models.Model;
  * Every intermediate array comes from a pool that is reset at the start of the step, so after the
  * first step nothing is allocated natively.
  *
- * <p>A step whose loss is NaN or infinite is not applied: training stops with the parameters of the
- * last good step, and the History is marked (Keras's TerminateOnNaN, made the default).
+ * <p>A step whose loss is NaN or infinite is not applied: training stops, the History is marked
+ * (Keras's TerminateOnNaN, made the default) and the model keeps finite weights: those of the last
+ * step, or, when an earlier divergent update already made them infinite, those of the epoch start.
  *
  * <p>Not thread-safe: a trainer serves one training loop at a time.
  */
@@ -73,8 +74,16 @@ public final class LocalTrainer implements Trainer {
         Map<String, Double> empty = Map.of();
         callbacks.forEach(c -> c.onTrainBegin(empty));
         boolean nan = false;
+        INDArray snapshot = null;
         for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.stopTraining(); epoch++) {
             trackers.reset();
+            // The weights at the start of the epoch: restored if a divergent step leaves them non-finite.
+            INDArray values = model.parameters().values();
+            if (snapshot == null || snapshot.length() != values.length()) {
+                snapshot = values.dup();
+            } else {
+                snapshot.assign(values);
+            }
             final int e = epoch;
             callbacks.forEach(c -> c.onEpochBegin(e, empty));
             Iterator<Batch> it = batches(train, epoch);
@@ -89,6 +98,7 @@ public final class LocalTrainer implements Trainer {
                         options.out().println("\nBatch " + step + ": Invalid loss, terminating training");
                     }
                     history.markTerminatedOnNaN();
+                    restoreIfNotFinite(model.parameters().values(), snapshot, epoch);
                     model.setStopTraining(true);
                     nan = true;
                     break;
@@ -113,6 +123,17 @@ public final class LocalTrainer implements Trainer {
         Map<String, Double> last = history.history().isEmpty() ? empty : lastLogs(history);
         callbacks.forEach(c -> c.onTrainEnd(last));
         return history;
+    }
+
+    /** Puts back the epoch-start weights when the current ones hold NaN or infinity. */
+    private static void restoreIfNotFinite(INDArray values, INDArray snapshot, int epoch) {
+        for (double v : org.sparkeras.backend.Host.toDoubles(values)) {
+            if (!Double.isFinite(v)) {
+                LOG.warn("Weights became non-finite; restored the weights of the start of epoch {}", epoch + 1);
+                values.assign(snapshot);
+                return;
+            }
+        }
     }
 
     private static boolean hasNext(Iterator<Batch> it) {
@@ -177,6 +198,7 @@ public final class LocalTrainer implements Trainer {
     public Map<String, Double> evaluate(Model model, Dataset data) {
         CompiledState compiled = model.compiled();
         Trackers trackers = new Trackers(model, compiled);
+        trackers.reset();
         Iterator<Batch> it = data.batches(0);
         pool.activate();
         try {
