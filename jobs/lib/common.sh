@@ -30,7 +30,7 @@ sparkeras_classpath() {
   if [ ! -f "$stamp" ] || [ ! -d "$target/classes" ] \
      || [ -n "$(find "$SPARKERAS_HOME/src/main" "$SPARKERAS_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "Building Sparkeras (first run or sources changed)..." >&2
-    (cd "$SPARKERAS_HOME" && mvn -q -DskipTests package dependency:build-classpath \
+    (cd "$SPARKERAS_HOME" && mvn -q -Dmaven.test.skip=true package dependency:build-classpath \
         -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2 || return 1
   fi
   echo "$target/classes:$(cat "$stamp")"

@@ -2,6 +2,7 @@ package org.sparkeras.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkeras.backend.ArrayPool;
@@ -22,9 +23,14 @@ import org.sparkeras.backend.ArrayPool;
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> ACTIVE = new ThreadLocal<>();
+    /**
+     * Step numbers are unique across tapes: a variable remembers the step of its last gradient
+     * write, and a layer may be trained by several models, each with its own tape.
+     */
+    private static final AtomicLong STEPS = new AtomicLong();
 
     private final List<Op> ops = new ArrayList<>();
-    private int step;
+    private long step;
 
     /** The tape recording on this thread, or null. */
     public static Tape active() {
@@ -37,7 +43,7 @@ public final class Tape implements AutoCloseable {
             throw new IllegalStateException("another tape is already recording on this thread");
         }
         ops.clear();
-        step++;
+        step = STEPS.incrementAndGet();
         ACTIVE.set(this);
         return this;
     }

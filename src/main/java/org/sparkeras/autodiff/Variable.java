@@ -14,7 +14,7 @@ public final class Variable {
     private INDArray value;
     private boolean trainable;
     private INDArray grad;
-    int gradStamp = -1;
+    long gradStamp = -1;
 
     public Variable(String name, INDArray value, boolean trainable) {
         this.name = name;

@@ -11,7 +11,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 10-20 µs of overhead; the copies themselves are memcpy.
  */
 public final class Host {
+    /** A reusable float buffer per thread for FLOAT <-> double conversions. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
     private Host() {}
+
+    private static float[] scratch(int n) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < n) {
+            holder[0] = new float[n];
+        }
+        return holder[0];
+    }
 
     /** The elements of {@code a} in C order as doubles, into {@code out} when it is large enough. */
     public static double[] toDoubles(INDArray a, double[] out) {
@@ -24,7 +35,7 @@ public final class Host {
         if (c.dataType() == DataType.DOUBLE) {
             ((DoublePointer) c.data().addressPointer()).get(d, 0, n);
         } else if (c.dataType() == DataType.FLOAT) {
-            float[] f = new float[n];
+            float[] f = scratch(n);
             ((FloatPointer) c.data().addressPointer()).get(f, 0, n);
             for (int i = 0; i < n; i++) {
                 d[i] = f[i];
@@ -69,13 +80,35 @@ public final class Host {
         if (a.dataType() == DataType.DOUBLE) {
             ((DoublePointer) a.data().addressPointer()).put(values, 0, n);
         } else if (a.dataType() == DataType.FLOAT) {
-            float[] f = new float[n];
+            float[] f = scratch(n);
             for (int i = 0; i < n; i++) {
                 f[i] = (float) values[i];
             }
             ((FloatPointer) a.data().addressPointer()).put(f, 0, n);
         } else {
             throw new IllegalArgumentException("Host.fromDoubles supports FLOAT and DOUBLE, received " + a.dataType());
+        }
+    }
+
+    /** The elements of a contiguous FLOAT array into {@code out[offset ..]} (a memcpy). */
+    public static void toFloats(INDArray a, float[] out, int offset) {
+        if (!Blas.isContiguous(a) || a.dataType() != DataType.FLOAT) {
+            float[] f = toFloats(a, null);
+            System.arraycopy(f, 0, out, offset, f.length);
+            return;
+        }
+        if (a.length() > 0) {
+            ((FloatPointer) a.data().addressPointer()).get(out, offset, (int) a.length());
+        }
+    }
+
+    /** Writes {@code values[offset .. offset + a.length())} into a contiguous FLOAT array. */
+    public static void fromFloats(float[] values, int offset, INDArray a) {
+        if (!Blas.isContiguous(a) || a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("Host.fromFloats needs a contiguous FLOAT destination");
+        }
+        if (a.length() > 0) {
+            ((FloatPointer) a.data().addressPointer()).put(values, offset, (int) a.length());
         }
     }
 

@@ -24,7 +24,7 @@ public final class Adagrad extends Optimizer {
     private static final double DEFAULT_LEARNING_RATE = 0.001;
     private double initialAccumulatorValue = 0.1;
     private double epsilon = 1e-7;
-    private double[] accumulator;
+    private float[] accumulator;
 
     public Adagrad() {
         this(DEFAULT_LEARNING_RATE);
@@ -58,20 +58,24 @@ public final class Adagrad extends Optimizer {
 
     @Override
     protected void createState(int n) {
-        accumulator = new double[n];
-        Arrays.fill(accumulator, initialAccumulatorValue);
+        accumulator = new float[n];
+        Arrays.fill(accumulator, (float) initialAccumulatorValue);
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
-        double lr = learningRate, eps = epsilon;
-        double[] acc = accumulator;
-        for (int i = 0; i < len; i++) {
-            int j = offset + i;
-            double g = grads[i];
-            double aj = acc[j] + g * g;
+    protected float[][] state() {
+        return new float[][] {accumulator};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
+        float lr = (float) learningRate, eps = (float) epsilon;
+        float[] acc = accumulator;
+        for (int j = from; j < to; j++) {
+            float g = grads[j];
+            float aj = acc[j] + g * g;
             acc[j] = aj;
-            params[i] -= lr * g / Math.sqrt(aj + eps);
+            delta[j] = -lr * g / (float) Math.sqrt(aj + eps);
         }
     }
 

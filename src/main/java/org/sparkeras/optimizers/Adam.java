@@ -28,9 +28,9 @@ public final class Adam extends Optimizer {
     private double epsilon = 1e-7;
     private boolean amsgrad = false;
     private int stateSize;
-    private double[] m;
-    private double[] v;
-    private double[] vHat;
+    private float[] m;
+    private float[] v;
+    private float[] vHat;
 
     public Adam() {
         this(DEFAULT_LEARNING_RATE);
@@ -75,43 +75,45 @@ public final class Adam extends Optimizer {
     @Override
     protected void createState(int n) {
         stateSize = n;
-        m = new double[n];
-        v = new double[n];
-        vHat = amsgrad ? new double[n] : null;
+        m = new float[n];
+        v = new float[n];
+        vHat = amsgrad ? new float[n] : null;
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
-        double b1 = beta1, b2 = beta2, eps = epsilon;
-        double alpha = learningRate * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-        double c1 = 1 - b1, c2 = 1 - b2;
-        double[] m = this.m, v = this.v;
+    protected float[][] state() {
+        return new float[][] {m, v, vHat};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
+        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        float c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
+        float[] m = this.m, v = this.v;
         if (amsgrad) {
             if (vHat == null) {
                 // amsgrad was switched on after the state was created
-                vHat = new double[stateSize];
+                vHat = new float[stateSize];
             }
-            double[] vh = vHat;
-            for (int i = 0; i < len; i++) {
-                int j = offset + i;
-                double g = grads[i];
-                double mj = m[j] + (g - m[j]) * c1;
-                double vj = v[j] + (g * g - v[j]) * c2;
-                double hj = Math.max(vh[j], vj);
+            float[] vh = vHat;
+            for (int j = from; j < to; j++) {
+                float g = grads[j];
+                float mj = m[j] + (g - m[j]) * c1;
+                float vj = v[j] + (g * g - v[j]) * c2;
+                float hj = Math.max(vh[j], vj);
                 m[j] = mj;
                 v[j] = vj;
                 vh[j] = hj;
-                params[i] -= mj * alpha / (Math.sqrt(hj) + eps);
+                delta[j] = -mj * alpha / ((float) Math.sqrt(hj) + eps);
             }
         } else {
-            for (int i = 0; i < len; i++) {
-                int j = offset + i;
-                double g = grads[i];
-                double mj = m[j] + (g - m[j]) * c1;
-                double vj = v[j] + (g * g - v[j]) * c2;
+            for (int j = from; j < to; j++) {
+                float g = grads[j];
+                float mj = m[j] + (g - m[j]) * c1;
+                float vj = v[j] + (g * g - v[j]) * c2;
                 m[j] = mj;
                 v[j] = vj;
-                params[i] -= mj * alpha / (Math.sqrt(vj) + eps);
+                delta[j] = -mj * alpha / ((float) Math.sqrt(vj) + eps);
             }
         }
     }

@@ -24,8 +24,8 @@ public final class Adamax extends Optimizer {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;
-    private double[] m;
-    private double[] u;
+    private float[] m;
+    private float[] u;
 
     public Adamax() {
         this(DEFAULT_LEARNING_RATE);
@@ -63,23 +63,27 @@ public final class Adamax extends Optimizer {
 
     @Override
     protected void createState(int n) {
-        m = new double[n];
-        u = new double[n];
+        m = new float[n];
+        u = new float[n];
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
-        double b1 = beta1, b2 = beta2, c1 = 1 - beta1, eps = epsilon;
-        double scale = learningRate / (1 - Math.pow(b1, t));
-        double[] m = this.m, u = this.u;
-        for (int i = 0; i < len; i++) {
-            int j = offset + i;
-            double g = grads[i];
-            double mj = m[j] + (g - m[j]) * c1;
-            double uj = Math.max(b2 * u[j], Math.abs(g));
+    protected float[][] state() {
+        return new float[][] {m, u};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
+        float b2 = (float) beta2, c1 = (float) (1 - beta1), eps = (float) epsilon;
+        float scale = (float) (learningRate / (1 - Math.pow(beta1, t)));
+        float[] m = this.m, u = this.u;
+        for (int j = from; j < to; j++) {
+            float g = grads[j];
+            float mj = m[j] + (g - m[j]) * c1;
+            float uj = Math.max(b2 * u[j], Math.abs(g));
             m[j] = mj;
             u[j] = uj;
-            params[i] -= scale * mj / (uj + eps);
+            delta[j] = -scale * mj / (uj + eps);
         }
     }
 

@@ -32,8 +32,8 @@ public final class Nadam extends Optimizer {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;
-    private double[] m;
-    private double[] v;
+    private float[] m;
+    private float[] v;
     /** P_t for t = uProductStep; advanced once per iteration, not once per trainable run. */
     private double uProduct = 1.0;
     private long uProductStep = 0;
@@ -74,8 +74,8 @@ public final class Nadam extends Optimizer {
 
     @Override
     protected void createState(int n) {
-        m = new double[n];
-        v = new double[n];
+        m = new float[n];
+        v = new float[n];
     }
 
     private double u(long step) {
@@ -83,7 +83,12 @@ public final class Nadam extends Optimizer {
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
+    protected float[][] state() {
+        return new float[][] {m, v};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
         if (t < uProductStep) {
             uProduct = 1.0;
             uProductStep = 0;
@@ -92,21 +97,20 @@ public final class Nadam extends Optimizer {
             uProductStep++;
             uProduct *= u(uProductStep);
         }
-        double b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon, lr = learningRate;
+        float c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon, lr = (float) learningRate;
         double uT = u(t), uNext = u(t + 1);
-        double mScale = uNext / (1 - uProduct * uNext);
-        double gScale = (1 - uT) / (1 - uProduct);
-        double vScale = 1 / (1 - Math.pow(b2, t));
-        double[] m = this.m, v = this.v;
-        for (int i = 0; i < len; i++) {
-            int j = offset + i;
-            double g = grads[i];
-            double mj = m[j] + (g - m[j]) * c1;
-            double vj = v[j] + (g * g - v[j]) * c2;
+        float mScale = (float) (uNext / (1 - uProduct * uNext));
+        float gScale = (float) ((1 - uT) / (1 - uProduct));
+        float vScale = (float) (1 / (1 - Math.pow(beta2, t)));
+        float[] m = this.m, v = this.v;
+        for (int j = from; j < to; j++) {
+            float g = grads[j];
+            float mj = m[j] + (g - m[j]) * c1;
+            float vj = v[j] + (g * g - v[j]) * c2;
             m[j] = mj;
             v[j] = vj;
-            double mHat = mScale * mj + gScale * g;
-            params[i] -= mHat * lr / (Math.sqrt(vj * vScale) + eps);
+            float mHat = mScale * mj + gScale * g;
+            delta[j] = -mHat * lr / ((float) Math.sqrt(vj * vScale) + eps);
         }
     }
 

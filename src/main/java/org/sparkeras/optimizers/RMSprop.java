@@ -30,9 +30,9 @@ public final class RMSprop extends Optimizer {
     private double epsilon = 1e-7;
     private boolean centered = false;
     private int stateSize;
-    private double[] velocity;
-    private double[] averageGrad;
-    private double[] moments;
+    private float[] velocity;
+    private float[] averageGrad;
+    private float[] moments;
 
     public RMSprop() {
         this(DEFAULT_LEARNING_RATE);
@@ -77,42 +77,47 @@ public final class RMSprop extends Optimizer {
     @Override
     protected void createState(int n) {
         stateSize = n;
-        velocity = new double[n];
-        averageGrad = centered ? new double[n] : null;
-        moments = momentum > 0 ? new double[n] : null;
+        velocity = new float[n];
+        averageGrad = centered ? new float[n] : null;
+        moments = momentum > 0 ? new float[n] : null;
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
-        double lr = learningRate, r = rho, r1 = 1 - rho, eps = epsilon, mu = momentum;
+    protected float[][] state() {
+        return new float[][] {velocity, averageGrad, moments};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
+        float lr = (float) learningRate, r = (float) rho, r1 = (float) (1 - rho), eps = (float) epsilon;
+        float mu = (float) momentum;
         // centered or momentum may have been switched on after the state was created
         if (centered && averageGrad == null) {
-            averageGrad = new double[stateSize];
+            averageGrad = new float[stateSize];
         }
         if (mu > 0 && moments == null) {
-            moments = new double[stateSize];
+            moments = new float[stateSize];
         }
-        double[] v = velocity, a = averageGrad, mom = moments;
-        for (int i = 0; i < len; i++) {
-            int j = offset + i;
-            double g = grads[i];
-            double vj = r * v[j] + r1 * (g * g);
+        float[] v = velocity, a = averageGrad, mom = moments;
+        for (int j = from; j < to; j++) {
+            float g = grads[j];
+            float vj = r * v[j] + r1 * (g * g);
             v[j] = vj;
-            double denominator;
+            float denominator;
             if (centered) {
-                double aj = r * a[j] + r1 * g;
+                float aj = r * a[j] + r1 * g;
                 a[j] = aj;
                 denominator = vj - aj * aj + eps;
             } else {
                 denominator = vj + eps;
             }
-            double increment = lr * g / Math.sqrt(denominator);
+            float increment = lr * g / (float) Math.sqrt(denominator);
             if (mu > 0) {
-                double mj = mu * mom[j] + increment;
+                float mj = mu * mom[j] + increment;
                 mom[j] = mj;
-                params[i] -= mj;
+                delta[j] = -mj;
             } else {
-                params[i] -= increment;
+                delta[j] = -increment;
             }
         }
     }

@@ -27,7 +27,7 @@ public final class SGD extends Optimizer {
     private double momentum = 0.0;
     private boolean nesterov = false;
     private int stateSize;
-    private double[] velocity;
+    private float[] velocity;
 
     public SGD() {
         this(DEFAULT_LEARNING_RATE);
@@ -58,7 +58,7 @@ public final class SGD extends Optimizer {
     @Override
     protected void createState(int n) {
         stateSize = n;
-        velocity = momentum != 0 ? new double[n] : null;
+        velocity = momentum != 0 ? new float[n] : null;
     }
 
     @Override
@@ -73,32 +73,37 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(double[] params, double[] grads, int len, int offset, long t) {
-        double lr = learningRate;
+    protected float[][] state() {
+        return new float[][] {velocity};
+    }
+
+    @Override
+    protected void update(float[] grads, float[] delta, int from, int to, long t) {
+        float lr = (float) learningRate;
         if (momentum == 0) {
-            for (int i = 0; i < len; i++) {
-                params[i] -= lr * grads[i];
+            for (int j = from; j < to; j++) {
+                delta[j] = -lr * grads[j];
             }
             return;
         }
         if (velocity == null) {
             // momentum was switched on after the state was created
-            velocity = new double[stateSize];
+            velocity = new float[stateSize];
         }
-        double mu = momentum;
-        double[] m = velocity;
+        float mu = (float) momentum;
+        float[] m = velocity;
         if (nesterov) {
-            for (int i = 0; i < len; i++) {
-                double step = lr * grads[i];
-                double v = mu * m[offset + i] - step;
-                m[offset + i] = v;
-                params[i] += mu * v - step;
+            for (int j = from; j < to; j++) {
+                float step = lr * grads[j];
+                float v = mu * m[j] - step;
+                m[j] = v;
+                delta[j] = mu * v - step;
             }
         } else {
-            for (int i = 0; i < len; i++) {
-                double v = mu * m[offset + i] - lr * grads[i];
-                m[offset + i] = v;
-                params[i] += v;
+            for (int j = from; j < to; j++) {
+                float v = mu * m[j] - lr * grads[j];
+                m[j] = v;
+                delta[j] = v;
             }
         }
     }

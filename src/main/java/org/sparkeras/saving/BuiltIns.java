@@ -77,7 +77,7 @@ final class BuiltIns {
     private static void layers() {
         Registry.register(LAYER, "Dense", c -> {
             checkKeys("Dense", c, "name", "units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-                    "kernel_regularizer", "bias_regularizer", "trainable", "dtype");
+                    "kernel_regularizer", "bias_regularizer", "trainable", "dtype", "batch_input_shape");
             if (!(c.get("units") instanceof Number)) {
                 throw new IllegalArgumentException("Layer Dense needs \"units\" (a positive integer), received "
                         + c.get("units"));
@@ -88,33 +88,44 @@ final class BuiltIns {
             }
             d.useBias(bool(c, "use_bias", true));
             if (c.get("kernel_initializer") != null) {
-                d.kernelInitializer(str(c, "kernel_initializer", null));
+                d.kernelInitializer(object(INITIALIZER, c.get("kernel_initializer"), org.sparkeras.initializers.Initializer.class));
             }
             if (c.get("bias_initializer") != null) {
-                d.biasInitializer(str(c, "bias_initializer", null));
+                d.biasInitializer(object(INITIALIZER, c.get("bias_initializer"), org.sparkeras.initializers.Initializer.class));
             }
             if (c.get("kernel_regularizer") != null) {
-                d.kernelRegularizer(str(c, "kernel_regularizer", null));
+                d.kernelRegularizer(object(REGULARIZER, c.get("kernel_regularizer"), org.sparkeras.regularizers.Regularizer.class));
             }
             if (c.get("bias_regularizer") != null) {
-                d.biasRegularizer(str(c, "bias_regularizer", null));
+                d.biasRegularizer(object(REGULARIZER, c.get("bias_regularizer"), org.sparkeras.regularizers.Regularizer.class));
             }
             return common(d, c);
         });
         Registry.register(LAYER, "Flatten", c -> {
-            checkKeys("Flatten", c, "name", "trainable", "dtype");
+            checkKeys("Flatten", c, "name", "trainable", "dtype", "batch_input_shape");
             return common(new Flatten(), c);
         });
         Registry.register(LAYER, "Activation", c -> {
-            checkKeys("Activation", c, "name", "activation", "trainable", "dtype");
-            return common(new Activation(str(c, "activation", "linear")), c);
+            checkKeys("Activation", c, "name", "activation", "trainable", "dtype", "batch_input_shape", "alpha",
+                    "negative_slope", "approximate");
+            Map<String, Object> args = new java.util.LinkedHashMap<>(c);
+            for (String k : new String[] {"name", "activation", "trainable", "dtype", "batch_input_shape"}) {
+                args.remove(k);
+            }
+            return common(new Activation(Registry.create(ACTIVATION, str(c, "activation", "linear"), args,
+                    ActivationFunction.class)), c);
         });
         Registry.register(LAYER, "Dropout", c -> {
-            checkKeys("Dropout", c, "name", "rate", "seed", "trainable", "dtype");
+            checkKeys("Dropout", c, "name", "rate", "seed", "trainable", "dtype", "batch_input_shape");
             return common(new Dropout(num(c, "rate", Double.NaN), seed(c)), c);
         });
+        Registry.register(LAYER, "InputLayer", c -> {
+            checkKeys("InputLayer", c, "name", "trainable", "dtype", "batch_input_shape");
+            java.util.List<?> l = (java.util.List<?>) c.get("batch_input_shape");
+            return common(new org.sparkeras.layers.InputLayer(l.stream().skip(1).mapToLong(x -> ((Number) x).longValue()).toArray()), c);
+        });
         Registry.register(LAYER, "Reshape", c -> {
-            checkKeys("Reshape", c, "name", "target_shape", "trainable", "dtype");
+            checkKeys("Reshape", c, "name", "target_shape", "trainable", "dtype", "batch_input_shape");
             Object t = c.get("target_shape");
             if (!(t instanceof java.util.List<?> l) || l.isEmpty()) {
                 throw new IllegalArgumentException("Layer Reshape needs \"target_shape\" (a list of integers), received " + t);
@@ -123,7 +134,22 @@ final class BuiltIns {
         });
     }
 
+    @SuppressWarnings("unchecked")
+    static <T> T object(Registry.Kind kind, Object v, Class<T> type) {
+        if (v instanceof Map<?, ?> m) {
+            Object cfg = m.get("config");
+            return Registry.create(kind, m.get("class_name").toString(), cfg == null ? Map.of() : (Map<String, Object>) cfg, type);
+        }
+        return Registry.get(kind, v.toString(), type);
+    }
+
     private static Layer common(Layer layer, Map<String, Object> c) {
+        if ("float64".equals(c.get("dtype"))) {
+            layer.dtype(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        }
+        if (c.get("batch_input_shape") instanceof java.util.List<?> l && !(layer instanceof org.sparkeras.layers.InputLayer)) {
+            layer.inputShape(l.stream().skip(1).mapToLong(x -> ((Number) x).longValue()).toArray());
+        }
         if (c.get("name") != null) {
             layer.named(c.get("name").toString());
         }

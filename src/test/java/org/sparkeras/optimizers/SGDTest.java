@@ -85,7 +85,8 @@ class SGDTest {
 
     @Test
     void fastPathMatchesHostPathInDouble() {
-        assertFastMatchesHost(DataType.DOUBLE, 1e-15);
+        // the host path computes updates in float32 (the optimizer state's precision), the fast path in double
+        assertFastMatchesHost(DataType.DOUBLE, 1e-7);
     }
 
     private static void assertFastMatchesHost(DataType type, double tolerance) {
