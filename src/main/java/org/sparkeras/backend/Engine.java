@@ -33,6 +33,7 @@ public final class Engine {
             return;
         }
         initialized = true;
+        setNativeEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         String fromEnv = System.getenv("OPENBLAS_CORETYPE");
         if (fromEnv != null && !fromEnv.isBlank()) {
             coreType = fromEnv;
@@ -43,7 +44,6 @@ public final class Engine {
             coreType = detected;
             LOG.debug("OPENBLAS_CORETYPE={} (from CPU flags)", detected);
         }
-        setNativeEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     }
 
     /** The OpenBLAS kernel family in use when known, or null. */

@@ -2,7 +2,6 @@ package org.sparkeras.jobs;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import org.sparkeras.optimizers.Optimizer;
 import org.sparkeras.optimizers.SGD;
 import org.sparkeras.training.Compile;
 import org.sparkeras.training.Fit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +47,6 @@ import picocli.CommandLine.Option;
         description = "Measures MNIST MLP training throughput (samples/s) in config A (SGD 0.01, batch 32) and "
                 + "config B (Adam 0.001, batch 128) with model.fit on in-memory data.")
 public final class Benchmark implements Callable<Integer> {
-    public static final int OK = 0, BAD_INPUT = 2, INFRASTRUCTURE = 3, DIVERGED = 4;
 
     /** One benchmark configuration: optimizer, batch size and default number of timed steps. */
     record Config(String name, String optimizerLabel, Supplier<Optimizer> optimizer, int batchSize, int defaultSteps) {}
@@ -95,21 +92,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Runs the benchmark and returns its exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Benchmark(out));
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
-                err.println("error: " + e.getMessage());
-                return BAD_INPUT;
-            }
-            if (e instanceof IOException || e instanceof UncheckedIOException) {
-                err.println("error: " + e.getMessage());
-                return INFRASTRUCTURE;
-            }
-            throw e;
-        });
-        return cl.execute(args);
+        return JobRunner.run(new Benchmark(out), args, out, err);
     }
 
     @Override
@@ -146,14 +129,14 @@ public final class Benchmark implements Callable<Integer> {
         for (Config c : selected) {
             Double sps = runConfig(c, x, y, n);
             if (sps == null) {
-                return DIVERGED;
+                return JobRunner.DIVERGED;
             }
             results.put(c.name(), sps);
         }
         for (Map.Entry<String, Double> r : results.entrySet()) {
             out.printf(Locale.ROOT, "samples_per_s_%s=%.0f%n", r.getKey(), r.getValue());
         }
-        return OK;
+        return JobRunner.OK;
     }
 
     /** Trains config c once (warm-up, then the timed run); returns samples/s, or null on divergence. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import org.sparkeras.saving.Registry;
 import org.sparkeras.training.Compile;
 import org.sparkeras.training.Fit;
 import org.sparkeras.training.LearningCurves;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +44,6 @@ import picocli.CommandLine.Option;
         description = "Trains a Sparkeras model from a config file and writes history.json, metrics.json, "
                 + "summary.txt, learning_curves.png and config.yaml into the output directory.")
 public final class TrainJob implements Callable<Integer> {
-    public static final int OK = 0, BAD_INPUT = 2, INFRASTRUCTURE = 3, DIVERGED = 4;
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
     @Option(names = "--config", required = true, description = "Job config file (YAML), e.g. conf/mnist-mlp.yaml")
@@ -72,21 +69,7 @@ public final class TrainJob implements Callable<Integer> {
 
     /** Runs the job and returns its exit code (for tests and embedding). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new TrainJob(out));
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
-                err.println("error: " + e.getMessage());
-                return BAD_INPUT;
-            }
-            if (e instanceof IOException || e instanceof UncheckedIOException) {
-                err.println("error: " + e.getMessage());
-                return INFRASTRUCTURE;
-            }
-            throw e;
-        });
-        return cl.execute(args);
+        return JobRunner.run(new TrainJob(out), args, out, err);
     }
 
     @Override
@@ -129,7 +112,7 @@ public final class TrainJob implements Callable<Integer> {
         if (history.terminatedOnNaN()) {
             LOG.error("Training diverged (non-finite loss); no metrics or model written");
             out.println("Training diverged: the loss became NaN or infinite. Lower the learning rate.");
-            return DIVERGED;
+            return JobRunner.DIVERGED;
         }
         LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
 
@@ -143,7 +126,7 @@ public final class TrainJob implements Callable<Integer> {
         metrics.put("train_samples_per_s", xTrain.size(0) * history.epochs().size() / seconds);
         writeJson(output.resolve("metrics.json"), metrics);
         out.println("Test: " + test);
-        return OK;
+        return JobRunner.OK;
     }
 
     private static int limit(Integer v) {

@@ -58,6 +58,31 @@ class OpsTest {
     // ---------------------------------------------------------------- gradient checks
 
     @Test
+    void floatReluKernelMatchesTheNativeDoubleReluInValueAndGradient() {
+        double[] xs = {-1.5, -0.25, 0.0, 0.3, 2.0, -3.0, 4.5, 1e-3};
+        double[] gs = {0.5, -1.0, 2.0, 3.0, -0.75, 1.25, 0.1, -2.0};
+        for (boolean inPlace : new boolean[] {false, true}) {
+            double[][] f = reluValueAndGradient(DataType.FLOAT, xs, gs, inPlace);
+            double[][] d = reluValueAndGradient(DataType.DOUBLE, xs, gs, inPlace);
+            assertArrayEquals(d[0], f[0], 1e-7);
+            assertArrayEquals(d[1], f[1], 1e-7);
+            assertArrayEquals(new double[] {0, 0, 0, 0.3, 2.0, 0, 4.5, 1e-3}, f[0], 1e-7);
+            assertArrayEquals(new double[] {0, 0, 0, 3.0, -0.75, 0, 0.1, -2.0}, f[1], 1e-7);
+        }
+    }
+
+    private static double[][] reluValueAndGradient(DataType type, double[] xs, double[] gs, boolean inPlace) {
+        Variable v = new Variable("x", Nd4j.createFromArray(xs).castTo(type).reshape(2, 4), true);
+        try (Tape tape = new Tape().begin()) {
+            Tensor y = Ops.relu(Ops.scale(v.read(), 1.0), inPlace);
+            double[] value = Host.toDoubles(y.value());
+            Tensor loss = Ops.sum(Ops.multiply(y, Tensor.constant(Nd4j.createFromArray(gs).castTo(type).reshape(2, 4))));
+            tape.backward(loss, List.of(v));
+            return new double[][] {value, Host.toDoubles(v.grad())};
+        }
+    }
+
+    @Test
     void linearWithBias() {
         GradientCheck.check("linear", in -> Ops.linear(in.get(0), in.get(1), in.get(2)),
                 uniform(1, -1, 1, 3, 4), uniform(2, -1, 1, 4, 5), uniform(3, -1, 1, 5));
