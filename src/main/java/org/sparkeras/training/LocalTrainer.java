@@ -86,9 +86,9 @@ public final class LocalTrainer implements Trainer {
             }
             final int e = epoch;
             callbacks.forEach(c -> c.onEpochBegin(e, empty));
-            Iterator<Batch> it = batches(train, epoch);
+            Iterator<Batch> it = train.batches(epoch);
             int step = 0;
-            while ((options.stepsPerEpoch() == null || step < options.stepsPerEpoch()) && hasNext(it)) {
+            while ((options.stepsPerEpoch() == null || step < options.stepsPerEpoch()) && it.hasNext()) {
                 final int s = step;
                 callbacks.forEach(c -> c.onTrainBatchBegin(s, empty));
                 StepResult r = trainStep(model, compiled, it, trackers);
@@ -134,14 +134,6 @@ public final class LocalTrainer implements Trainer {
                 return;
             }
         }
-    }
-
-    private static boolean hasNext(Iterator<Batch> it) {
-        return it.hasNext();
-    }
-
-    private Iterator<Batch> batches(Dataset data, int epoch) {
-        return data.batches(epoch);
     }
 
     private static Map<String, Double> lastLogs(History h) {
