@@ -34,7 +34,7 @@ public final class Tensor {
     }
 
     public long[] shape() {
-        return value.shape();
+        return value.shape().clone();
     }
 
     public long size(int dim) {

@@ -19,7 +19,7 @@ public final class Variable {
     public Variable(String name, INDArray value, boolean trainable) {
         this.name = name;
         this.value = value;
-        this.shape = value.shape();
+        this.shape = value.shape().clone();
         this.trainable = trainable;
     }
 

@@ -4,14 +4,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A symbolic tensor: the per-sample shape and data type of a value that will flow through a model,
- * and the layer that produces it. Models are declared with these (see {@link Input}); no values are
- * computed.
+ * and the node (layer application) that produces it. Functional models are declared with these;
+ * no values are computed.
  */
 public class KerasTensor {
     private final long[] shape;
     private final DataType dtype;
     private final String name;
     private final Layer source;
+    private Node node;
 
     public KerasTensor(long[] perSampleShape, DataType dtype, String name, Layer source) {
         this.shape = perSampleShape.clone();
@@ -36,6 +37,15 @@ public class KerasTensor {
     /** The layer producing this tensor. */
     public Layer source() {
         return source;
+    }
+
+    /** The layer application producing this tensor, or null for a model input. */
+    public Node node() {
+        return node;
+    }
+
+    void setNode(Node node) {
+        this.node = node;
     }
 
     @Override

@@ -126,6 +126,68 @@ public abstract class Layer {
         return call(input, training);
     }
 
+    /**
+     * Applies the layer to symbolic tensors (the Functional API): builds it for their shapes, checks
+     * them, and returns the symbolic output. A layer applied twice shares its weights.
+     *
+     * <pre>{@code KerasTensor h = new Dense(30, "relu").apply(input); }</pre>
+     */
+    public KerasTensor apply(KerasTensor... inputs) {
+        List<KerasTensor> outs = applySymbolic(List.of(inputs));
+        if (outs.size() != 1) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\" has " + outs.size() + " outputs; use applyAll");
+        }
+        return outs.get(0);
+    }
+
+    /** Applies the layer to symbolic tensors and returns every output (several for a nested model). */
+    public List<KerasTensor> applySymbolic(List<KerasTensor> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\" was applied to no inputs");
+        }
+        List<long[]> shapes = new ArrayList<>();
+        for (KerasTensor t : inputs) {
+            shapes.add(t.shape());
+        }
+        List<long[]> outShapes = inferShapes(shapes);
+        List<KerasTensor> outs = new ArrayList<>();
+        for (int i = 0; i < outShapes.size(); i++) {
+            outs.add(new KerasTensor(outShapes.get(i), dtype, outShapes.size() == 1 ? name() : name() + "_" + i, this));
+        }
+        Node node = new Node(this, List.copyOf(inputs), List.copyOf(outs));
+        for (KerasTensor o : outs) {
+            o.setNode(node);
+        }
+        return outs;
+    }
+
+    /**
+     * The per-sample output shapes for these input shapes, building the layer on first use. Used by
+     * functional models; single-input layers take exactly one input.
+     */
+    public List<long[]> inferShapes(List<long[]> inputShapes) {
+        if (inputShapes.size() != 1) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\" (" + className() + ") expects 1 input, received "
+                    + inputShapes.size());
+        }
+        return List.of(buildFor(inputShapes.get(0)));
+    }
+
+    /** Runs the layer on concrete tensors, one per input, returning one tensor per output. */
+    public List<Tensor> invoke(List<Tensor> inputs, boolean training) {
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\" (" + className() + ") expects 1 input, received "
+                    + inputs.size());
+        }
+        return List.of(apply(inputs.get(0), training));
+    }
+
+    /** Marks a multi-input layer built (see {@link Merge}). */
+    void markMergeBuilt(List<long[]> shapes) {
+        built = true;
+        outputShape = ((Merge) this).computeOutputShape(shapes);
+    }
+
     /** Builds the layer for this per-sample input shape if it is not built yet; returns its output shape. */
     public long[] buildFor(long[] perSampleInputShape) {
         if (!built) {

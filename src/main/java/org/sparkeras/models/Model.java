@@ -18,6 +18,8 @@ import org.sparkeras.callbacks.History;
 import org.sparkeras.data.ArrayDataset;
 import org.sparkeras.data.Dataset;
 import org.sparkeras.data.Split;
+import org.sparkeras.layers.Input;
+import org.sparkeras.layers.KerasTensor;
 import org.sparkeras.layers.Layer;
 import org.sparkeras.layers.Shapes;
 import org.sparkeras.losses.Loss;
@@ -80,6 +82,65 @@ public abstract class Model extends Layer {
             throw new IllegalArgumentException("Model \"" + name() + "\" has " + out.size() + " outputs; call it with a list");
         }
         return out.get(0);
+    }
+
+    /** A functional model from its inputs and outputs (Keras's {@code keras.Model(inputs, outputs)}). */
+    public static Model of(List<Input> inputs, List<? extends KerasTensor> outputs) {
+        return new Functional(inputs, List.copyOf(outputs), null);
+    }
+
+    /** A named functional model. */
+    public static Model of(String name, List<Input> inputs, List<? extends KerasTensor> outputs) {
+        return new Functional(inputs, List.copyOf(outputs), name);
+    }
+
+    /** A functional model with one input and one output. */
+    public static Model of(Input input, KerasTensor output) {
+        return of(List.of(input), List.of(output));
+    }
+
+    /** Applies this model as a layer to symbolic tensors and returns every output. */
+    public List<KerasTensor> applyAll(KerasTensor... inputs) {
+        return applySymbolic(List.of(inputs));
+    }
+
+    @Override
+    public List<long[]> inferShapes(List<long[]> shapes) {
+        checkShapes("Model", shapes);
+        if (!isModelBuilt()) {
+            build(shapes);
+        }
+        return outputShapes();
+    }
+
+    @Override
+    public List<Tensor> invoke(List<Tensor> inputs, boolean training) {
+        return forward(inputs, training);
+    }
+
+    private void checkShapes(String where, List<long[]> shapes) {
+        if (shapes.size() != inputCount()) {
+            throw new IllegalArgumentException(where + " \"" + name() + "\" expects " + inputCount() + " input(s) "
+                    + inputNames() + ", received " + shapes.size() + " with shapes "
+                    + shapes.stream().map(Shapes::withBatch).toList());
+        }
+        List<long[]> expected = inputShapes();
+        for (int i = 0; i < shapes.size(); i++) {
+            long[] e = expected.get(i);
+            if (e != null && !java.util.Arrays.equals(e, shapes.get(i))) {
+                throw new IllegalArgumentException("Input " + i + " of layer \"" + name() + "\" is incompatible: expected "
+                        + "shape " + Shapes.withBatch(e) + ", received " + Shapes.withBatch(shapes.get(i)));
+            }
+        }
+    }
+
+    /** The names of the model's inputs, used to pass inputs as a map. */
+    public List<String> inputNames() {
+        List<String> l = new ArrayList<>();
+        for (int i = 0; i < inputCount(); i++) {
+            l.add(inputCount() == 1 ? "input" : "input_" + i);
+        }
+        return l;
     }
 
     /** The number of inputs the model takes (1 unless a subclass says otherwise). */
@@ -325,6 +386,49 @@ public abstract class Model extends Layer {
         return trainer().fit(this, train, validation, options);
     }
 
+    /** Trains with inputs and targets passed by input and output name. */
+    public History fit(Map<String, INDArray> x, Map<String, INDArray> y, Fit options) {
+        return fit(byName("input", inputNames(), x), byName("output", outputNames(), y), options);
+    }
+
+    /** The loss and metrics with inputs and targets passed by name. */
+    public Map<String, Double> evaluate(Map<String, INDArray> x, Map<String, INDArray> y, int batchSize) {
+        return evaluate(byName("input", inputNames(), x), byName("output", outputNames(), y), batchSize);
+    }
+
+    /** The predictions by output name, with inputs passed by name. */
+    public Map<String, INDArray> predict(Map<String, INDArray> x, int batchSize) {
+        List<INDArray> out = predict(byName("input", inputNames(), x), batchSize);
+        Map<String, INDArray> m = new java.util.LinkedHashMap<>();
+        List<String> names = outputNames();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), out.get(i));
+        }
+        return m;
+    }
+
+    /**
+     * The arrays of a map in the order of {@code names}; unknown and missing names fail, listing
+     * the valid names.
+     */
+    public static <T> List<T> byName(String kind, List<String> names, Map<String, T> values) {
+        java.util.Set<String> unknown = new java.util.TreeSet<>(values.keySet());
+        unknown.removeAll(names);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("Unknown " + kind + " name(s) " + unknown + "; the model's " + kind
+                    + "s are " + names);
+        }
+        List<T> out = new ArrayList<>();
+        for (String n : names) {
+            if (!values.containsKey(n)) {
+                throw new IllegalArgumentException("Missing " + kind + " \"" + n + "\"; the model's " + kind + "s are "
+                        + names + ", received " + new java.util.TreeSet<>(values.keySet()));
+            }
+            out.add(values.get(n));
+        }
+        return out;
+    }
+
     /** Trains on a dataset that yields batches (data larger than memory). */
     public History fit(Dataset train, Fit options) {
         compiled();
@@ -489,23 +593,28 @@ public abstract class Model extends Layer {
             throw new IllegalStateException("This model (\"" + name() + "\") has not yet been built. Build the model first "
                     + "by calling build() or by calling the model on a batch of data.");
         }
-        int[] cols = {29, 26, 10};
-        String line = "_".repeat(65);
+        boolean connections = showsConnections();
+        int[] cols = connections ? new int[] {29, 26, 10, 20} : new int[] {29, 26, 10};
+        int width = connections ? 98 : 65;
+        String line = "_".repeat(width);
         out.accept("Model: \"" + name() + "\"");
         out.accept(line);
-        out.accept(row(cols, "Layer (type)", "Output Shape", "Param #"));
-        out.accept("=".repeat(65));
+        out.accept(connections ? row(cols, "Layer (type)", "Output Shape", "Param #", "Connected to")
+                : row(cols, "Layer (type)", "Output Shape", "Param #"));
+        out.accept("=".repeat(width));
         List<Layer> ls = summaryLayers();
         for (int i = 0; i < ls.size(); i++) {
             Layer l = ls.get(i);
             long[] shape = l.outputShape();
-            out.accept(row(cols, l.name() + " (" + l.className() + ")", shape == null ? "?" : Shapes.withBatch(shape),
-                    String.format(Locale.ROOT, "%,d", l.countParams())));
+            String shapeText = shape == null ? "?" : Shapes.withBatch(shape);
+            String params = String.format(Locale.ROOT, "%,d", l.countParams());
+            out.accept(connections ? row(cols, l.name() + " (" + l.className() + ")", shapeText, params, connectedTo(l))
+                    : row(cols, l.name() + " (" + l.className() + ")", shapeText, params));
             if (i < ls.size() - 1) {
-                out.accept(" ".repeat(65));
+                out.accept(" ".repeat(width));
             }
         }
-        out.accept("=".repeat(65));
+        out.accept("=".repeat(width));
         long total = 0, trainable = 0;
         for (Variable v : weights()) {
             total += v.size();
@@ -523,6 +632,16 @@ public abstract class Model extends Layer {
         StringBuilder b = new StringBuilder();
         summary(s -> b.append(s).append('\n'));
         return b.toString();
+    }
+
+    /** Whether the summary has Keras's "Connected to" column (functional models). */
+    protected boolean showsConnections() {
+        return false;
+    }
+
+    /** The "Connected to" cell of a layer: the layers feeding it. */
+    protected String connectedTo(Layer layer) {
+        return "";
     }
 
     /** The layers listed by {@link #summary}: those that are not input layers. */

@@ -1,7 +1,9 @@
 package org.sparkeras.training;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.sparkeras.losses.Loss;
 import org.sparkeras.metrics.Metric;
 import org.sparkeras.optimizers.Optimizer;
@@ -19,6 +21,9 @@ public final class Compile {
     private final List<Loss> losses = new ArrayList<>();
     private double[] lossWeights;
     private final List<Object> metrics = new ArrayList<>();
+    private Map<String, Loss> lossByOutput;
+    private Map<String, Double> lossWeightByOutput;
+    private Map<String, List<Object>> metricsByOutput;
 
     private Compile(Optimizer optimizer) {
         this.optimizer = optimizer;
@@ -61,6 +66,38 @@ public final class Compile {
             metrics.add(m);
         }
         return this;
+    }
+
+    /** A loss per output name (a Keras name or a Loss object each). */
+    public Compile loss(Map<String, ?> byOutput) {
+        lossByOutput = new LinkedHashMap<>();
+        byOutput.forEach((k, v) -> lossByOutput.put(k, v instanceof Loss l ? l : Loss.get(String.valueOf(v))));
+        return this;
+    }
+
+    /** Loss weights by output name; outputs not named weigh 1. */
+    public Compile lossWeights(Map<String, Double> byOutput) {
+        lossWeightByOutput = new LinkedHashMap<>(byOutput);
+        return this;
+    }
+
+    /** Metrics per output name (names or Metric objects). */
+    public Compile metrics(Map<String, List<?>> byOutput) {
+        metricsByOutput = new LinkedHashMap<>();
+        byOutput.forEach((k, v) -> metricsByOutput.put(k, new ArrayList<>(v)));
+        return this;
+    }
+
+    public Map<String, Loss> lossByOutput() {
+        return lossByOutput;
+    }
+
+    public Map<String, Double> lossWeightByOutput() {
+        return lossWeightByOutput;
+    }
+
+    public Map<String, List<Object>> metricsByOutput() {
+        return metricsByOutput;
     }
 
     public Optimizer optimizer() {

@@ -3,6 +3,7 @@ package org.sparkeras.training;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.sparkeras.losses.Loss;
 import org.sparkeras.metrics.Metric;
 import org.sparkeras.metrics.Metrics;
@@ -26,6 +27,9 @@ public final class CompiledState {
             throw new IllegalArgumentException("compile needs an optimizer");
         }
         List<Loss> given = c.losses();
+        if (c.lossByOutput() != null) {
+            given = org.sparkeras.models.Model.byName("output", outputNames, c.lossByOutput());
+        }
         if (given.isEmpty()) {
             throw new IllegalArgumentException("compile needs a loss; known losses are listed by the registry, e.g. "
                     + "\"mse\", \"sparse_categorical_crossentropy\"");
@@ -39,6 +43,18 @@ public final class CompiledState {
             losses.add(given.size() == 1 ? given.get(0) : given.get(i));
         }
         double[] w = c.lossWeights();
+        if (c.lossWeightByOutput() != null) {
+            java.util.Set<String> unknown = new java.util.TreeSet<>(c.lossWeightByOutput().keySet());
+            unknown.removeAll(outputNames);
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("Unknown output name(s) " + unknown + " in loss_weights; the model's "
+                        + "outputs are " + outputNames);
+            }
+            w = new double[outputs];
+            for (int i = 0; i < outputs; i++) {
+                w[i] = c.lossWeightByOutput().getOrDefault(outputNames.get(i), 1.0);
+            }
+        }
         if (w == null) {
             w = new double[outputs];
             Arrays.fill(w, 1.0);
@@ -48,11 +64,21 @@ public final class CompiledState {
         }
         lossWeights = w;
         metrics = new ArrayList<>();
+        Map<String, List<Object>> perOutput = c.metricsByOutput();
+        if (perOutput != null) {
+            java.util.Set<String> unknown = new java.util.TreeSet<>(perOutput.keySet());
+            unknown.removeAll(outputNames);
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("Unknown output name(s) " + unknown + " in metrics; the model's "
+                        + "outputs are " + outputNames);
+            }
+        }
         for (int i = 0; i < outputs; i++) {
             List<Metric> ms = new ArrayList<>();
-            for (Object m : c.metrics()) {
+            List<Object> names = perOutput != null ? perOutput.getOrDefault(outputNames.get(i), List.of()) : c.metrics();
+            for (Object m : names) {
                 if (m instanceof Metric metric) {
-                    if (outputs > 1) {
+                    if (outputs > 1 && perOutput == null) {
                         throw new IllegalArgumentException("A Metric object cannot be shared by " + outputs
                                 + " outputs; pass metric names instead");
                     }

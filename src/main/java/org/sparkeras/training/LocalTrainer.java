@@ -231,7 +231,7 @@ public final class LocalTrainer implements Trainer {
                 if (results == null) {
                     results = new ArrayList<>();
                     for (Tensor o : outputs) {
-                        long[] shape = o.shape();
+                        long[] shape = o.shape().clone();
                         shape[0] = n;
                         results.add(Nd4j.create(o.dtype(), shape));
                     }
