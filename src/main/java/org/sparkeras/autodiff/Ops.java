@@ -1,6 +1,7 @@
 package org.sparkeras.autodiff;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.special.Erf;
@@ -531,6 +532,452 @@ public final class Ops {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException(op + ": shapes differ, " + Arrays.toString(a.shape()) + " and "
                     + Arrays.toString(b.shape()));
+        }
+    }
+
+    // ---------------------------------------------------------------- merging
+
+    /**
+     * Joins tensors along {@code axis}, counted with the batch dimension (-1 is the last). Every
+     * other dimension must be equal and all tensors of one data type. Runs as row copies on host
+     * arrays; the backward pass slices the gradient the same way.
+     */
+    public static Tensor concatenate(List<Tensor> xs, int axis) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("concatenate: expected at least 1 tensor, received 0");
+        }
+        Tensor first = xs.get(0);
+        long[] firstShape = first.shape();
+        int rank = firstShape.length;
+        int ax = resolveAxis("concatenate", rank, axis);
+        long[] outShape = firstShape.clone();
+        outShape[ax] = 0;
+        for (Tensor t : xs) {
+            long[] s = t.shape();
+            boolean ok = s.length == rank && t.dtype() == first.dtype();
+            for (int d = 0; ok && d < rank; d++) {
+                ok = d == ax || s[d] == firstShape[d];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("concatenate: expected tensors of one data type with equal dimensions "
+                        + "except along axis " + axis + ", received " + describe(xs));
+            }
+            outShape[ax] += s[ax];
+        }
+        long outer = product(outShape, 0, ax);
+        long inner = product(outShape, ax + 1, rank);
+        int outRow = (int) (outShape[ax] * inner);
+        int[] widths = new int[xs.size()];
+        double[] y = new double[(int) (outer * outRow)];
+        int offset = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            double[] v = Host.toDoubles(xs.get(i).value());
+            int w = (int) (xs.get(i).shape()[ax] * inner);
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(v, o * w, y, o * outRow + offset, w);
+            }
+            widths[i] = w;
+            offset += w;
+        }
+        INDArray z = ArrayPool.alloc(first.dtype(), outShape);
+        Host.fromDoubles(y, z);
+        return new Op(xs.toArray(new Tensor[0])) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                double[] gd = Host.toDoubles(g);
+                int off = 0;
+                for (int i = 0; i < inputs.length; i++) {
+                    int w = widths[i];
+                    if (inputs[i].requiresGrad) {
+                        double[] d = new double[(int) (outer * w)];
+                        for (int o = 0; o < outer; o++) {
+                            System.arraycopy(gd, o * outRow + off, d, o * w, w);
+                        }
+                        INDArray di = ArrayPool.alloc(g.dataType(), inputs[i].shape());
+                        Host.fromDoubles(d, di);
+                        tape.accumulate(inputs[i], di, false);
+                    }
+                    off += w;
+                }
+            }
+
+            @Override
+            public String name() {
+                return "Concatenate";
+            }
+        }.output(z);
+    }
+
+    /** The element-wise maximum of two same-shape tensors; on ties the gradient goes to {@code a}. */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        return extremum("maximum", a, b, true);
+    }
+
+    /** The element-wise minimum of two same-shape tensors; on ties the gradient goes to {@code a}. */
+    public static Tensor minimum(Tensor a, Tensor b) {
+        return extremum("minimum", a, b, false);
+    }
+
+    private static Tensor extremum(String name, Tensor a, Tensor b, boolean max) {
+        checkSameShape(name, a, b);
+        checkSameType(name, a, b);
+        double[] av = Host.toDoubles(a.value());
+        double[] bv = Host.toDoubles(b.value());
+        boolean[] fromA = new boolean[av.length];
+        double[] y = new double[av.length];
+        for (int i = 0; i < av.length; i++) {
+            // A NaN wins, so a diverging input shows in the output instead of being masked.
+            boolean pickA = Double.isNaN(av[i]) || (!Double.isNaN(bv[i]) && (max ? av[i] >= bv[i] : av[i] <= bv[i]));
+            fromA[i] = pickA;
+            y[i] = pickA ? av[i] : bv[i];
+        }
+        INDArray z = ArrayPool.alloc(a.dtype(), a.shape());
+        Host.fromDoubles(y, z);
+        return new Op(a, b) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                double[] gd = Host.toDoubles(g);
+                for (int k = 0; k < 2; k++) {
+                    if (!inputs[k].requiresGrad) {
+                        continue;
+                    }
+                    boolean wantA = k == 0;
+                    double[] d = new double[gd.length];
+                    for (int i = 0; i < gd.length; i++) {
+                        d[i] = fromA[i] == wantA ? gd[i] : 0;
+                    }
+                    INDArray dk = ArrayPool.alloc(g.dataType(), g.shape());
+                    Host.fromDoubles(d, dk);
+                    tape.accumulate(inputs[k], dk, false);
+                }
+            }
+
+            @Override
+            public String name() {
+                return name.substring(0, 1).toUpperCase() + name.substring(1);
+            }
+        }.output(z);
+    }
+
+    /** The smallest norm Keras's L2 normalization divides by (its backend epsilon). */
+    private static final double L2_EPSILON = 1e-7;
+
+    /**
+     * The per-sample dot product of two [n, d] tensors along axis 1: {@code out[i, 0] = sum_j a[i, j]
+     * b[i, j]}, shape [n, 1]. With {@code normalize}, each row is first divided by max(its L2 norm,
+     * 1e-7) as Keras's {@code normalize} does, so the result is the cosine similarity.
+     */
+    public static Tensor batchDot(Tensor a, Tensor b, boolean normalize) {
+        if (a.rank() != 2 || !Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("batchDot: expected two tensors of the same shape [n, d], received "
+                    + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
+        }
+        checkSameType("batchDot", a, b);
+        int n = (int) a.size(0), d = (int) a.size(1);
+        double[] av = Host.toDoubles(a.value());
+        double[] bv = Host.toDoubles(b.value());
+        // Per row: the factor each input is scaled by, and whether that factor depends on the row
+        // (a norm above epsilon) or is the constant 1 / epsilon (or 1 without normalization).
+        double[] sa = new double[n], sb = new double[n];
+        boolean[] varA = new boolean[n], varB = new boolean[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double aa = 0, bb = 0, ab = 0;
+            for (int j = 0; j < d; j++) {
+                aa += av[o + j] * av[o + j];
+                bb += bv[o + j] * bv[o + j];
+                ab += av[o + j] * bv[o + j];
+            }
+            if (normalize) {
+                double na = Math.sqrt(aa), nb = Math.sqrt(bb);
+                varA[i] = na > L2_EPSILON;
+                varB[i] = nb > L2_EPSILON;
+                sa[i] = 1 / Math.max(na, L2_EPSILON);
+                sb[i] = 1 / Math.max(nb, L2_EPSILON);
+            } else {
+                sa[i] = 1;
+                sb[i] = 1;
+            }
+            y[i] = sa[i] * sb[i] * ab;
+        }
+        INDArray z = ArrayPool.alloc(a.dtype(), n, 1);
+        Host.fromDoubles(y, z);
+        return new Op(a, b) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                double[] gd = Host.toDoubles(g);
+                if (inputs[0].requiresGrad) {
+                    tape.accumulate(inputs[0], dotGrad(g, gd, av, bv, sa, sb, varA, y, n, d), false);
+                }
+                if (inputs[1].requiresGrad) {
+                    tape.accumulate(inputs[1], dotGrad(g, gd, bv, av, sb, sa, varB, y, n, d), false);
+                }
+            }
+
+            @Override
+            public String name() {
+                return "BatchDot";
+            }
+        }.output(z);
+    }
+
+    /**
+     * The gradient of {@code y = (s_x x)·(s_o o)} with respect to x: {@code s_x x̂'} where x̂' is
+     * {@code ô - y x̂} when s_x = 1 / ||x|| varies with x, and {@code ô} when it is constant.
+     */
+    private static INDArray dotGrad(INDArray g, double[] gd, double[] x, double[] other, double[] sx, double[] so,
+            boolean[] varying, double[] y, int n, int d) {
+        double[] out = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+                double oHat = so[i] * other[o + j];
+                double v = varying[i] ? oHat - y[i] * sx[i] * x[o + j] : oHat;
+                out[o + j] = gd[i] * sx[i] * v;
+            }
+        }
+        INDArray r = ArrayPool.alloc(g.dataType(), n, d);
+        Host.fromDoubles(out, r);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- per-feature statistics and broadcasting
+
+    /**
+     * The mean over every axis but {@code axis} (counted with the batch dimension; -1 is the last):
+     * for x [n, c] and axis -1, the column means, shape [c].
+     */
+    public static Tensor meanExceptAxis(Tensor x, int axis) {
+        Layout l = Layout.of("meanExceptAxis", x, axis);
+        double[] xv = Host.toDoubles(x.value());
+        double[] mean = l.featureMeans(xv);
+        INDArray z = ArrayPool.alloc(x.dtype(), l.features);
+        Host.fromDoubles(mean, z);
+        return new Op(x) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                double[] gd = Host.toDoubles(g);
+                double[] dx = new double[xv.length];
+                l.forEach((i, c) -> dx[i] = gd[c] / l.count);
+                INDArray d = ArrayPool.alloc(g.dataType(), inputs[0].shape());
+                Host.fromDoubles(dx, d);
+                tape.accumulate(inputs[0], d, false);
+            }
+
+            @Override
+            public String name() {
+                return "MeanExceptAxis";
+            }
+        }.output(z);
+    }
+
+    /**
+     * The population variance (divided by the count, not count - 1) over every axis but
+     * {@code axis}, shape [c]; computed in two passes in double precision.
+     */
+    public static Tensor varianceExceptAxis(Tensor x, int axis) {
+        Layout l = Layout.of("varianceExceptAxis", x, axis);
+        double[] xv = Host.toDoubles(x.value());
+        double[] mean = l.featureMeans(xv);
+        double[] var = new double[l.features];
+        l.forEach((i, c) -> {
+            double dev = xv[i] - mean[c];
+            var[c] += dev * dev;
+        });
+        for (int c = 0; c < var.length; c++) {
+            var[c] /= l.count;
+        }
+        INDArray z = ArrayPool.alloc(x.dtype(), l.features);
+        Host.fromDoubles(var, z);
+        return new Op(x) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                // d var_c / d x_i = 2 (x_i - mean_c) / count; the mean's own dependence on x_i
+                // contributes nothing because the deviations sum to zero.
+                double[] gd = Host.toDoubles(g);
+                double[] dx = new double[xv.length];
+                l.forEach((i, c) -> dx[i] = gd[c] * 2 * (xv[i] - mean[c]) / l.count);
+                INDArray d = ArrayPool.alloc(g.dataType(), inputs[0].shape());
+                Host.fromDoubles(dx, d);
+                tape.accumulate(inputs[0], d, false);
+            }
+
+            @Override
+            public String name() {
+                return "VarianceExceptAxis";
+            }
+        }.output(z);
+    }
+
+    /** {@code x + v} with v [c] broadcast along {@code axis} of x (for x [n, c], axis -1: add a row vector). */
+    public static Tensor addAlongAxis(Tensor x, Tensor v, int axis) {
+        return alongAxis(Broadcast.ADD, x, v, axis);
+    }
+
+    /** {@code x - v} with v [c] broadcast along {@code axis} of x. */
+    public static Tensor subtractAlongAxis(Tensor x, Tensor v, int axis) {
+        return alongAxis(Broadcast.SUBTRACT, x, v, axis);
+    }
+
+    /** {@code x * v} with v [c] broadcast along {@code axis} of x. */
+    public static Tensor multiplyAlongAxis(Tensor x, Tensor v, int axis) {
+        return alongAxis(Broadcast.MULTIPLY, x, v, axis);
+    }
+
+    /** {@code x / v} with v [c] broadcast along {@code axis} of x. */
+    public static Tensor divideAlongAxis(Tensor x, Tensor v, int axis) {
+        return alongAxis(Broadcast.DIVIDE, x, v, axis);
+    }
+
+    private enum Broadcast {
+        ADD("addAlongAxis"), SUBTRACT("subtractAlongAxis"), MULTIPLY("multiplyAlongAxis"), DIVIDE("divideAlongAxis");
+
+        final String opName;
+
+        Broadcast(String opName) {
+            this.opName = opName;
+        }
+    }
+
+    private static Tensor alongAxis(Broadcast kind, Tensor x, Tensor v, int axis) {
+        Layout l = Layout.of(kind.opName, x, axis);
+        if (v.rank() != 1 || v.size(0) != l.features || v.dtype() != x.dtype()) {
+            throw new IllegalArgumentException(kind.opName + ": expected a vector of shape [" + l.features + "] and type "
+                    + x.dtype() + " for axis " + axis + " of x " + Arrays.toString(x.shape()) + ", received "
+                    + Arrays.toString(v.shape()) + " of type " + v.dtype());
+        }
+        double[] xv = Host.toDoubles(x.value());
+        double[] vv = Host.toDoubles(v.value());
+        double[] y = new double[xv.length];
+        switch (kind) {
+            case ADD -> l.forEach((i, c) -> y[i] = xv[i] + vv[c]);
+            case SUBTRACT -> l.forEach((i, c) -> y[i] = xv[i] - vv[c]);
+            case MULTIPLY -> l.forEach((i, c) -> y[i] = xv[i] * vv[c]);
+            case DIVIDE -> l.forEach((i, c) -> y[i] = xv[i] / vv[c]);
+        }
+        INDArray z = ArrayPool.alloc(x.dtype(), x.shape());
+        Host.fromDoubles(y, z);
+        return new Op(x, v) {
+            @Override
+            protected void backward(Tape tape, INDArray g) {
+                boolean additive = kind == Broadcast.ADD || kind == Broadcast.SUBTRACT;
+                double[] gd = inputs[1].requiresGrad || (!additive && inputs[0].requiresGrad) ? Host.toDoubles(g) : null;
+                if (inputs[0].requiresGrad) {
+                    if (additive) {
+                        tape.accumulate(inputs[0], g, true);
+                    } else {
+                        double[] dx = new double[gd.length];
+                        if (kind == Broadcast.MULTIPLY) {
+                            l.forEach((i, c) -> dx[i] = gd[i] * vv[c]);
+                        } else {
+                            l.forEach((i, c) -> dx[i] = gd[i] / vv[c]);
+                        }
+                        INDArray d = ArrayPool.alloc(g.dataType(), g.shape());
+                        Host.fromDoubles(dx, d);
+                        tape.accumulate(inputs[0], d, false);
+                    }
+                }
+                if (inputs[1].requiresGrad) {
+                    double[] dv = new double[l.features];
+                    switch (kind) {
+                        case ADD -> l.forEach((i, c) -> dv[c] += gd[i]);
+                        case SUBTRACT -> l.forEach((i, c) -> dv[c] -= gd[i]);
+                        case MULTIPLY -> l.forEach((i, c) -> dv[c] += gd[i] * xv[i]);
+                        case DIVIDE -> l.forEach((i, c) -> dv[c] -= gd[i] * xv[i] / (vv[c] * vv[c]));
+                    }
+                    INDArray d = ArrayPool.alloc(g.dataType(), l.features);
+                    Host.fromDoubles(dv, d);
+                    tape.accumulate(inputs[1], d, false);
+                }
+            }
+
+            @Override
+            public String name() {
+                return kind.opName;
+            }
+        }.output(z);
+    }
+
+    /**
+     * A tensor seen as [outer, features, inner] around one axis: element i (C order) belongs to
+     * feature {@code (i / inner) % features}.
+     */
+    private static final class Layout {
+        final int outer;
+        final int features;
+        final int inner;
+        /** The number of elements per feature. */
+        final long count;
+
+        private Layout(int outer, int features, int inner) {
+            this.outer = outer;
+            this.features = features;
+            this.inner = inner;
+            this.count = (long) outer * inner;
+        }
+
+        static Layout of(String op, Tensor x, int axis) {
+            long[] s = x.shape();
+            int ax = resolveAxis(op, s.length, axis);
+            return new Layout((int) product(s, 0, ax), (int) s[ax], (int) product(s, ax + 1, s.length));
+        }
+
+        @FunctionalInterface
+        interface ElementFeature {
+            void at(int element, int feature);
+        }
+
+        void forEach(ElementFeature f) {
+            int i = 0;
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < features; c++) {
+                    for (int k = 0; k < inner; k++) {
+                        f.at(i++, c);
+                    }
+                }
+            }
+        }
+
+        double[] featureMeans(double[] xv) {
+            double[] mean = new double[features];
+            forEach((i, c) -> mean[c] += xv[i]);
+            for (int c = 0; c < features; c++) {
+                mean[c] /= count;
+            }
+            return mean;
+        }
+    }
+
+    /** An axis in [-rank, rank) as an index in [0, rank). */
+    private static int resolveAxis(String op, int rank, int axis) {
+        int ax = axis < 0 ? axis + rank : axis;
+        if (ax < 0 || ax >= rank) {
+            throw new IllegalArgumentException(op + ": expected an axis in [" + -rank + ", " + rank + ") for a tensor of rank "
+                    + rank + ", received " + axis);
+        }
+        return ax;
+    }
+
+    private static long product(long[] shape, int from, int to) {
+        long p = 1;
+        for (int i = from; i < to; i++) {
+            p = Math.multiplyExact(p, shape[i]);
+        }
+        return p;
+    }
+
+    private static String describe(List<Tensor> xs) {
+        StringBuilder b = new StringBuilder();
+        for (Tensor t : xs) {
+            b.append(b.length() > 0 ? ", " : "").append(Arrays.toString(t.shape())).append(' ').append(t.dtype());
+        }
+        return b.toString();
+    }
+
+    private static void checkSameType(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": data types differ, " + a.dtype() + " and " + b.dtype());
         }
     }
 }

@@ -49,8 +49,6 @@ public final class ConfigReader {
     private static void checkRequired(JobConfig c, Path file) {
         require(c.model(), "model", file);
         require(c.model().type(), "model.type", file);
-        require(c.model().inputShape(), "model.input_shape", file);
-        require(c.model().layers(), "model.layers", file);
         require(c.data(), "data", file);
         require(c.data().source(), "data.source", file);
         require(c.data().path(), "data.path", file);

@@ -10,9 +10,13 @@ import java.util.Map;
  *
  * <pre>
  * model:    {type: sequential, input_shape: [28, 28], layers: [{class_name: Dense, units: 10, ...}]}
- * data:     {source: mnist, path: data/mnist, validation_samples: 5000, train_limit: 0, test_limit: 0}
- * training: {optimizer: {name: adam, learning_rate: 0.001}, loss: ..., metrics: [...], epochs: 20,
- *            batch_size: 32, seed: 42, verbose: 1}
+ *           {type: functional, inputs: [{name: wide_input, shape: [5]}], layers: [{..., inbound: [wide_input]}],
+ *            outputs: [main_output]}
+ *           {type: subclass, class_name: WideAndDeepModel, args: {units: 30}}
+ * data:     {source: mnist | california_housing, path: ..., validation_samples: 5000,
+ *            inputs: {wide_input: [0, 5]}}
+ * training: {optimizer: {name: sgd, learning_rate: 0.001}, loss: mse | [mse, mse] | {main_output: mse},
+ *            loss_weights: [0.9, 0.1], metrics: [...], epochs: 20, batch_size: 32, seed: 42, verbose: 1}
  * </pre>
  */
 public record JobConfig(
@@ -21,25 +25,34 @@ public record JobConfig(
         @JsonProperty("data") DataSpec data,
         @JsonProperty("training") TrainingSpec training) {
 
-    /** The architecture: a Sequential stack of layers in Keras's class_name/config form. */
+    /** The architecture: a Sequential stack, a functional graph or a registered subclassed model. */
     public record ModelSpec(
             @JsonProperty("type") String type,
             @JsonProperty("name") String name,
             @JsonProperty("input_shape") List<Long> inputShape,
-            @JsonProperty("layers") List<Map<String, Object>> layers) {}
+            @JsonProperty("inputs") List<InputSpec> inputs,
+            @JsonProperty("layers") List<Map<String, Object>> layers,
+            @JsonProperty("outputs") List<String> outputs,
+            @JsonProperty("class_name") String className,
+            @JsonProperty("args") Map<String, Object> args) {}
 
-    /** Where the data comes from and how it is split. */
+    /** A functional model input. */
+    public record InputSpec(@JsonProperty("name") String name, @JsonProperty("shape") List<Long> shape) {}
+
+    /** Where the data comes from and how it is split and fed. */
     public record DataSpec(
             @JsonProperty("source") String source,
             @JsonProperty("path") String path,
             @JsonProperty("validation_samples") Integer validationSamples,
             @JsonProperty("train_limit") Integer trainLimit,
-            @JsonProperty("test_limit") Integer testLimit) {}
+            @JsonProperty("test_limit") Integer testLimit,
+            @JsonProperty("inputs") Map<String, List<Integer>> inputs) {}
 
     /** compile and fit arguments. */
     public record TrainingSpec(
             @JsonProperty("optimizer") Map<String, Object> optimizer,
-            @JsonProperty("loss") String loss,
+            @JsonProperty("loss") Object loss,
+            @JsonProperty("loss_weights") Object lossWeights,
             @JsonProperty("metrics") List<String> metrics,
             @JsonProperty("epochs") Integer epochs,
             @JsonProperty("batch_size") Integer batchSize,

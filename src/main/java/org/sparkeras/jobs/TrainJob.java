@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkeras.backend.Engine;
+import org.sparkeras.backend.Host;
 import org.sparkeras.backend.Seeds;
 import org.sparkeras.callbacks.History;
-import org.sparkeras.data.Mnist;
-import org.sparkeras.data.Split;
-import org.sparkeras.layers.Layer;
-import org.sparkeras.models.Sequential;
+import org.sparkeras.models.Model;
 import org.sparkeras.optimizers.Optimizer;
 import org.sparkeras.saving.Registry;
 import org.sparkeras.training.Compile;
@@ -75,91 +72,61 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JobConfig cfg = ConfigReader.read(config);
-        prepareOutput(output);
         long seed = cfg.training().seed() != null ? cfg.training().seed() : 42L;
         Seeds.setRandomSeed(seed);
-
-        Sequential model = buildModel(cfg.model());
+        Model model = ModelFactory.build(cfg.model());
         model.compile(compileOf(cfg.training()));
-
-        JobConfig.DataSpec d = cfg.data();
-        if (!"mnist".equals(d.source())) {
-            throw new BadInputException("Unknown data.source \"" + d.source() + "\"; known sources: mnist");
-        }
-        Mnist mnist = Mnist.load(Path.of(d.path()), limit(d.trainLimit()), limit(d.testLimit()));
-        int validation = d.validationSamples() == null ? 5000 : d.validationSamples();
-        int trainCount = (int) mnist.trainImages().size(0);
-        if (validation < 0 || validation >= trainCount) {
-            throw new BadInputException("data.validation_samples must be in [0, " + trainCount + "), received " + validation);
-        }
-        Split split = Split.holdOut(List.of(mnist.trainImages(), mnist.trainLabels()), validation, seed);
-        INDArray xTrain = split.train().get(0), yTrain = split.train().get(1);
-
-        model.summary(out);
-        Files.writeString(output.resolve("summary.txt"), model.summaryString(), StandardCharsets.UTF_8);
+        JobData data = JobData.load(cfg.data(), model, seed);
+        prepareOutput(output);
         writeYaml(output.resolve("config.yaml"), cfg);
 
         JobConfig.TrainingSpec t = cfg.training();
         Fit fit = Fit.epochs(t.epochs()).batchSize(t.batchSize() == null ? 32 : t.batchSize())
                 .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out);
-        if (validation > 0) {
-            fit.validationData(split.validation().get(0), split.validation().get(1));
+        if (data.xValid() != null) {
+            fit.validationData(data.xValid(), data.yValid());
+        }
+        if (model.isModelBuilt()) {
+            model.summary(out);
         }
         long start = System.nanoTime();
-        History history = model.fit(xTrain, yTrain, fit);
+        History history = model.fit(data.xTrain(), data.yTrain(), fit);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Files.writeString(output.resolve("summary.txt"), model.summaryString(), StandardCharsets.UTF_8);
         writeJson(output.resolve("history.json"), history.history());
         if (history.terminatedOnNaN()) {
-            LOG.error("Training diverged (non-finite loss); no metrics or model written");
+            LOG.error("Training diverged (non-finite loss); no metrics written");
             out.println("Training diverged: the loss became NaN or infinite. Lower the learning rate.");
             return JobRunner.DIVERGED;
         }
         LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
 
-        Map<String, Double> test = model.evaluate(mnist.testImages(), mnist.testLabels(), 256);
+        Map<String, Double> test = model.evaluate(data.xTest(), data.yTest(), 256);
         Map<String, Object> metrics = new LinkedHashMap<>();
         test.forEach((k, v) -> metrics.put("test_" + k, v));
-        metrics.put("test_samples", mnist.testImages().size(0));
-        metrics.put("train_samples", xTrain.size(0));
+        if ("california_housing".equals(cfg.data().source())) {
+            metrics.put("test_mse", mse(model.predict(data.xTest(), 256).get(0), data.yTest().get(0)));
+        }
+        long trainSamples = data.xTrain().get(0).size(0);
+        metrics.put("test_samples", data.xTest().get(0).size(0));
+        metrics.put("train_samples", trainSamples);
         metrics.put("epochs", history.epochs().size());
         metrics.put("train_seconds", seconds);
-        metrics.put("train_samples_per_s", xTrain.size(0) * history.epochs().size() / seconds);
+        metrics.put("train_samples_per_s", trainSamples * history.epochs().size() / seconds);
         writeJson(output.resolve("metrics.json"), metrics);
-        out.println("Test: " + test);
+        out.println("Test: " + metrics);
         return JobRunner.OK;
     }
 
-    private static int limit(Integer v) {
-        return v == null || v <= 0 ? Integer.MAX_VALUE : v;
-    }
-
-    /** The Sequential model a config describes. */
-    static Sequential buildModel(JobConfig.ModelSpec spec) {
-        if (!"sequential".equalsIgnoreCase(spec.type())) {
-            throw new BadInputException("Unknown model.type \"" + spec.type() + "\"; known types: sequential");
+    /** The mean squared error of predictions against targets, in the targets' units. */
+    static double mse(INDArray predictions, INDArray targets) {
+        double[] p = Host.toDoubles(predictions);
+        double[] y = Host.toDoubles(targets);
+        double s = 0;
+        for (int i = 0; i < p.length; i++) {
+            s += (p[i] - y[i]) * (p[i] - y[i]);
         }
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < spec.layers().size(); i++) {
-            Map<String, Object> l = new HashMap<>(spec.layers().get(i));
-            Object cls = l.remove("class_name");
-            if (cls == null) {
-                throw new BadInputException("model.layers[" + i + "] needs a class_name, e.g. Dense");
-            }
-            try {
-                layers.add(Registry.create(Registry.Kind.LAYER, cls.toString(), l, Layer.class));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("model.layers[" + i + "]: " + e.getMessage());
-            }
-        }
-        if (layers.isEmpty()) {
-            throw new BadInputException("model.layers is empty");
-        }
-        layers.get(0).inputShape(spec.inputShape().stream().mapToLong(Long::longValue).toArray());
-        Sequential model = new Sequential(layers.toArray(new Layer[0]));
-        if (spec.name() != null) {
-            model.named(spec.name());
-        }
-        return model;
+        return s / p.length;
     }
 
     static Compile compileOf(JobConfig.TrainingSpec t) {
@@ -174,7 +141,32 @@ public final class TrainJob implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("training.optimizer: " + e.getMessage());
         }
-        Compile c = Compile.optimizer(optimizer).loss(t.loss());
+        Compile c = Compile.optimizer(optimizer);
+        try {
+            if (t.loss() instanceof String s) {
+                c.loss(s);
+            } else if (t.loss() instanceof List<?> l) {
+                c.loss(l.stream().map(String::valueOf).toArray(String[]::new));
+            } else if (t.loss() instanceof Map<?, ?> m) {
+                Map<String, Object> byOutput = new LinkedHashMap<>();
+                m.forEach((k, v) -> byOutput.put(String.valueOf(k), String.valueOf(v)));
+                c.loss(byOutput);
+            } else {
+                throw new BadInputException("training.loss must be a name, a list or a map by output, received " + t.loss());
+            }
+            if (t.lossWeights() instanceof List<?> l) {
+                c.lossWeights(l.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
+            } else if (t.lossWeights() instanceof Map<?, ?> m) {
+                Map<String, Double> byOutput = new LinkedHashMap<>();
+                m.forEach((k, v) -> byOutput.put(String.valueOf(k), ((Number) v).doubleValue()));
+                c.lossWeights(byOutput);
+            } else if (t.lossWeights() != null) {
+                throw new BadInputException("training.loss_weights must be a list or a map by output, received "
+                        + t.lossWeights());
+            }
+        } catch (ClassCastException e) {
+            throw new BadInputException("training.loss_weights must hold numbers, received " + t.lossWeights());
+        }
         if (t.metrics() != null) {
             c.metrics(t.metrics().toArray());
         }

@@ -132,6 +132,92 @@ final class BuiltIns {
             }
             return common(new Reshape(l.stream().mapToLong(v -> ((Number) v).longValue()).toArray()), c);
         });
+        for (String merge : new String[] {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}) {
+            Registry.register(LAYER, merge, c -> {
+                checkKeys(merge, c, "name", "trainable", "dtype", "batch_input_shape");
+                Layer layer = switch (merge) {
+                    case "Add" -> new org.sparkeras.layers.Add();
+                    case "Subtract" -> new org.sparkeras.layers.Subtract();
+                    case "Multiply" -> new org.sparkeras.layers.Multiply();
+                    case "Average" -> new org.sparkeras.layers.Average();
+                    case "Maximum" -> new org.sparkeras.layers.Maximum();
+                    default -> new org.sparkeras.layers.Minimum();
+                };
+                return common(layer, c);
+            });
+        }
+        Registry.register(LAYER, "Concatenate", c -> {
+            checkKeys("Concatenate", c, "name", "axis", "trainable", "dtype", "batch_input_shape");
+            return common(new org.sparkeras.layers.Concatenate(integer(c, "axis", -1)), c);
+        });
+        Registry.register(LAYER, "Dot", c -> {
+            checkKeys("Dot", c, "name", "axes", "normalize", "trainable", "dtype", "batch_input_shape");
+            Object axes = c.get("axes");
+            org.sparkeras.layers.Dot dot;
+            if (axes instanceof Number n) {
+                dot = new org.sparkeras.layers.Dot(n.intValue());
+            } else if (axes instanceof java.util.List<?> l && l.size() == 2 && l.get(0) instanceof Number a
+                    && l.get(1) instanceof Number b) {
+                dot = new org.sparkeras.layers.Dot(a.intValue(), b.intValue());
+            } else {
+                throw new IllegalArgumentException("Layer Dot needs \"axes\" (an integer or a list of 2 integers), received "
+                        + axes);
+            }
+            return common(dot.normalize(bool(c, "normalize", false)), c);
+        });
+        Registry.register(LAYER, "Normalization", c -> {
+            checkKeys("Normalization", c, "name", "axis", "mean", "variance", "invert", "trainable", "dtype",
+                    "batch_input_shape");
+            Object axis = c.containsKey("axis") ? c.get("axis") : -1;
+            if (axis instanceof java.util.List<?> l && l.size() == 1) {
+                axis = l.get(0);
+            }
+            if (!(axis instanceof Number)) {
+                throw new IllegalArgumentException("Layer Normalization supports one feature axis: \"axis\" must be an "
+                        + "integer or a list of 1 integer, received " + axis);
+            }
+            org.sparkeras.layers.Normalization n = new org.sparkeras.layers.Normalization(((Number) axis).intValue());
+            if (c.get("mean") != null) {
+                n.mean(numbers(c, "mean"));
+            }
+            if (c.get("variance") != null) {
+                n.variance(numbers(c, "variance"));
+            }
+            n.invert(bool(c, "invert", false));
+            return common(n, c);
+        });
+        Registry.register(LAYER, "BatchNormalization", c -> {
+            checkKeys("BatchNormalization", c, "name", "axis", "momentum", "epsilon", "center", "scale", "beta_initializer",
+                    "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer",
+                    "gamma_regularizer", "trainable", "dtype", "batch_input_shape");
+            org.sparkeras.layers.BatchNormalization bn = new org.sparkeras.layers.BatchNormalization()
+                    .axis(integer(c, "axis", -1))
+                    .momentum(num(c, "momentum", 0.99))
+                    .epsilon(num(c, "epsilon", 1e-3))
+                    .center(bool(c, "center", true))
+                    .scale(bool(c, "scale", true));
+            if (c.get("beta_initializer") != null) {
+                bn.betaInitializer(object(INITIALIZER, c.get("beta_initializer"), org.sparkeras.initializers.Initializer.class));
+            }
+            if (c.get("gamma_initializer") != null) {
+                bn.gammaInitializer(object(INITIALIZER, c.get("gamma_initializer"), org.sparkeras.initializers.Initializer.class));
+            }
+            if (c.get("moving_mean_initializer") != null) {
+                bn.movingMeanInitializer(object(INITIALIZER, c.get("moving_mean_initializer"),
+                        org.sparkeras.initializers.Initializer.class));
+            }
+            if (c.get("moving_variance_initializer") != null) {
+                bn.movingVarianceInitializer(object(INITIALIZER, c.get("moving_variance_initializer"),
+                        org.sparkeras.initializers.Initializer.class));
+            }
+            if (c.get("beta_regularizer") != null) {
+                bn.betaRegularizer(object(REGULARIZER, c.get("beta_regularizer"), org.sparkeras.regularizers.Regularizer.class));
+            }
+            if (c.get("gamma_regularizer") != null) {
+                bn.gammaRegularizer(object(REGULARIZER, c.get("gamma_regularizer"), org.sparkeras.regularizers.Regularizer.class));
+            }
+            return common(bn, c);
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -195,6 +281,30 @@ final class BuiltIns {
     static String str(Map<String, Object> c, String key, String dflt) {
         Object v = c.get(key);
         return v == null ? dflt : v.toString();
+    }
+
+    /** An integer argument of a layer registered in {@link #layers()}. */
+    static int integer(Map<String, Object> c, String key, int dflt) {
+        Object v = c.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.intValue();
+        }
+        throw new IllegalArgumentException("Argument \"" + key + "\" must be an integer, received " + v);
+    }
+
+    /** A number or a list of numbers, as Keras stores Normalization's mean and variance. */
+    static double[] numbers(Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        if (v instanceof Number n) {
+            return new double[] {n.doubleValue()};
+        }
+        if (v instanceof java.util.List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof Number)) {
+            return l.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+        }
+        throw new IllegalArgumentException("Argument \"" + key + "\" must be a number or a list of numbers, received " + v);
     }
 
     static Long seed(Map<String, Object> c) {
