@@ -182,6 +182,12 @@ public class BatchNormalization extends Layer {
         return Ops.addAlongAxis(Ops.multiplyAlongAxis(inputs, inv, axis), shift, axis);
     }
 
+    @Override
+    public long[] computeOutputShape(long[] inputShape) {
+        featureIndex(inputShape);
+        return inputShape.clone();
+    }
+
     /** moving = moving * momentum + batch * (1 - momentum), written into the variable's own array. */
     private void updateMoving(Variable moving, INDArray batch) {
         double[] m = Host.toDoubles(moving.value());
@@ -191,12 +197,6 @@ public class BatchNormalization extends Layer {
         }
         Host.fromDoubles(m, staging);
         moving.assign(staging);
-    }
-
-    @Override
-    public long[] computeOutputShape(long[] inputShape) {
-        featureIndex(inputShape);
-        return inputShape.clone();
     }
 
     /** Requires the rank and the size of the feature axis the layer was built for. */

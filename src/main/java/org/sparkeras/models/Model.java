@@ -153,11 +153,11 @@ public abstract class Model extends Layer {
         return List.of("output");
     }
 
-    /** The per-sample input shapes, or null entries where not known before data is seen. */
+    /** The per-sample input shapes: those the model was built for, or null entries before it is built. */
     public List<long[]> inputShapes() {
         List<long[]> l = new ArrayList<>();
         for (int i = 0; i < inputCount(); i++) {
-            l.add(null);
+            l.add(builtShapes == null ? null : builtShapes.get(i).clone());
         }
         return l;
     }
