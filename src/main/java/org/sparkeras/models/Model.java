@@ -357,10 +357,14 @@ public abstract class Model extends Layer {
         List<INDArray> trainX = x, trainY = y;
         INDArray sw = options.sampleWeight();
         Dataset validation = null;
-        if (options.validationX() != null) {
-            checkArrays("validation_data", options.validationX(), options.validationY());
-            validation = new ArrayDataset(options.validationX(), options.validationY(), null, null,
-                    options.batchSize(), false, 0);
+        List<INDArray> vx = options.validationX(), vy = options.validationY();
+        if (options.validationXByName() != null) {
+            vx = byName("input", inputNames(), options.validationXByName());
+            vy = byName("output", outputNames(), options.validationYByName());
+        }
+        if (vx != null) {
+            checkArrays("validation_data", vx, vy);
+            validation = new ArrayDataset(vx, vy, null, null, options.batchSize(), false, 0);
         } else if (options.validationSplit() > 0) {
             List<INDArray> all = new ArrayList<>(x);
             all.addAll(y);
@@ -373,9 +377,8 @@ public abstract class Model extends Layer {
             if (sw != null) {
                 sw = parts.train().get(x.size() + y.size());
             }
-            List<INDArray> vx = parts.validation().subList(0, x.size());
-            List<INDArray> vy = parts.validation().subList(x.size(), x.size() + y.size());
-            validation = new ArrayDataset(vx, vy, null, null, options.batchSize(), false, 0);
+            validation = new ArrayDataset(parts.validation().subList(0, x.size()),
+                    parts.validation().subList(x.size(), x.size() + y.size()), null, null, options.batchSize(), false, 0);
         }
         long seed = options.seed() != null ? options.seed() : Seeds.next();
         ArrayDataset train = new ArrayDataset(trainX, trainY, sw, options.classWeight(), options.batchSize(),

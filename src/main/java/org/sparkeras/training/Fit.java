@@ -25,6 +25,8 @@ public final class Fit {
     private double validationSplit;
     private List<INDArray> validationX;
     private List<INDArray> validationY;
+    private Map<String, INDArray> validationXByName;
+    private Map<String, INDArray> validationYByName;
     private Map<Integer, Double> classWeight;
     private INDArray sampleWeight;
     private final List<Callback> callbacks = new ArrayList<>();
@@ -115,6 +117,21 @@ public final class Fit {
         this.validationX = List.copyOf(x);
         this.validationY = List.copyOf(y);
         return this;
+    }
+
+    /** Validation data by input and output name. */
+    public Fit validationData(Map<String, INDArray> x, Map<String, INDArray> y) {
+        this.validationXByName = new LinkedHashMap<>(x);
+        this.validationYByName = new LinkedHashMap<>(y);
+        return this;
+    }
+
+    public Map<String, INDArray> validationXByName() {
+        return validationXByName;
+    }
+
+    public Map<String, INDArray> validationYByName() {
+        return validationYByName;
     }
 
     /** Weights per class index, applied to the loss of each sample (single-output models). */

@@ -91,6 +91,11 @@ class FunctionalTest {
                 .lossWeights(Map.of("main_output", 0.9, "aux_output", 0.1)).metrics("mae"));
         History h2 = byName.fit(Map.of("b", xb, "a", xa), Map.of("aux_output", y2, "main_output", y1),
                 Fit.epochs(3).batchSize(16).verbose(0).seed(1));
+        Map<String, Double> before = byName.evaluate(Map.of("a", xa, "b", xb), Map.of("main_output", y1, "aux_output", y2), 64);
+        History h3 = byName.fit(Map.of("b", xb, "a", xa), Map.of("aux_output", y2, "main_output", y1),
+                Fit.epochs(1).verbose(0).validationData(Map.of("a", xa, "b", xb), Map.of("main_output", y1, "aux_output", y2)));
+        assertTrue(h3.history().containsKey("val_aux_output_loss"), h3.history().toString());
+        assertTrue(h3.get("val_loss").get(0) < before.get("loss"));
         assertEquals(List.of("loss", "main_output_loss", "aux_output_loss", "main_output_mae", "aux_output_mae"),
                 List.copyOf(h1.history().keySet()));
         assertEquals(h1.history(), h2.history());
