@@ -1,6 +1,5 @@
 package org.sparkeras.layers;
 
-import java.util.List;
 import org.sparkeras.autodiff.Ops;
 import org.sparkeras.autodiff.Tensor;
 
@@ -13,27 +12,12 @@ import org.sparkeras.autodiff.Tensor;
  *
  * <pre>{@code KerasTensor sum = new Add().apply(residual, h);}</pre>
  */
-public class Add extends Merge {
+public class Add extends ElementwiseMerge {
 
     public Add() {}
 
     @Override
-    public void build(List<long[]> inputShapes) {
-        // Checks the shapes before the layer counts as built.
-        computeOutputShape(inputShapes);
-    }
-
-    @Override
-    public Tensor call(List<Tensor> inputs, boolean training) {
-        Tensor out = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            out = Ops.add(out, inputs.get(i));
-        }
-        return out;
-    }
-
-    @Override
-    public long[] computeOutputShape(List<long[]> inputShapes) {
-        return SameShape.of(this, inputShapes);
+    protected Tensor combine(Tensor a, Tensor b) {
+        return Ops.add(a, b);
     }
 }

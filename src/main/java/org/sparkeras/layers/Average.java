@@ -13,27 +13,17 @@ import org.sparkeras.autodiff.Tensor;
  *
  * <pre>{@code KerasTensor ensemble = new Average().apply(out1, out2, out3);}</pre>
  */
-public class Average extends Merge {
+public class Average extends ElementwiseMerge {
 
     public Average() {}
 
     @Override
-    public void build(List<long[]> inputShapes) {
-        // Checks the shapes before the layer counts as built.
-        computeOutputShape(inputShapes);
+    protected Tensor combine(Tensor a, Tensor b) {
+        return Ops.add(a, b);
     }
 
     @Override
     public Tensor call(List<Tensor> inputs, boolean training) {
-        Tensor sum = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            sum = Ops.add(sum, inputs.get(i));
-        }
-        return Ops.scale(sum, 1.0 / inputs.size());
-    }
-
-    @Override
-    public long[] computeOutputShape(List<long[]> inputShapes) {
-        return SameShape.of(this, inputShapes);
+        return Ops.scale(super.call(inputs, training), 1.0 / inputs.size());
     }
 }

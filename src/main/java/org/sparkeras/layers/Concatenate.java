@@ -50,7 +50,7 @@ public class Concatenate extends Merge {
         if (ax < 1 || ax >= rank) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" (Concatenate): axis " + axis + " is out of range "
                     + "for inputs of rank " + rank + ": expected an axis in [1, " + (rank - 1) + "] or [" + (1 - rank)
-                    + ", -1], received input shapes " + SameShape.list(inputShapes));
+                    + ", -1], received input shapes " + Shapes.list(inputShapes));
         }
         int d = ax - 1;
         long[] out = first.clone();
@@ -63,7 +63,7 @@ public class Concatenate extends Merge {
             if (!ok) {
                 throw new IllegalArgumentException("Layer \"" + name() + "\" (Concatenate) expects inputs with matching "
                         + "shapes except for the concatenation axis " + axis + ", received input shapes "
-                        + SameShape.list(inputShapes));
+                        + Shapes.list(inputShapes));
             }
             out[d] += s[d];
         }

@@ -65,7 +65,7 @@ public class Dot extends Merge {
         long[] a = inputShapes.get(0), b = inputShapes.get(1);
         if (a.length != 1 || b.length != 1) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" (Dot) expects rank-2 inputs (batch, features), "
-                    + "received input shapes " + SameShape.list(inputShapes));
+                    + "received input shapes " + Shapes.list(inputShapes));
         }
         for (int axis : axes) {
             if (axis != 1 && axis != -1) {
@@ -76,7 +76,7 @@ public class Dot extends Merge {
         if (a[0] != b[0]) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" (Dot) expects equal dimensions along the axes, "
                     + "received " + a[0] + " (input 0, axis " + axes[0] + ") and " + b[0] + " (input 1, axis " + axes[1]
-                    + "); input shapes " + SameShape.list(inputShapes));
+                    + "); input shapes " + Shapes.list(inputShapes));
         }
         return new long[] {1};
     }

@@ -1,6 +1,5 @@
 package org.sparkeras.layers;
 
-import java.util.List;
 import org.sparkeras.autodiff.Ops;
 import org.sparkeras.autodiff.Tensor;
 
@@ -14,27 +13,12 @@ import org.sparkeras.autodiff.Tensor;
  *
  * <pre>{@code KerasTensor m = new Maximum().apply(a, b);}</pre>
  */
-public class Maximum extends Merge {
+public class Maximum extends ElementwiseMerge {
 
     public Maximum() {}
 
     @Override
-    public void build(List<long[]> inputShapes) {
-        // Checks the shapes before the layer counts as built.
-        computeOutputShape(inputShapes);
-    }
-
-    @Override
-    public Tensor call(List<Tensor> inputs, boolean training) {
-        Tensor out = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            out = Ops.maximum(out, inputs.get(i));
-        }
-        return out;
-    }
-
-    @Override
-    public long[] computeOutputShape(List<long[]> inputShapes) {
-        return SameShape.of(this, inputShapes);
+    protected Tensor combine(Tensor a, Tensor b) {
+        return Ops.maximum(a, b);
     }
 }

@@ -22,6 +22,15 @@ public final class Shapes {
         return b.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
+    /** Per-sample shapes as Keras prints them, comma-separated: {@code (None, 3), (None, 4)}. */
+    public static String list(java.util.List<long[]> shapes) {
+        StringBuilder b = new StringBuilder();
+        for (long[] s : shapes) {
+            b.append(b.length() > 0 ? ", " : "").append(withBatch(s));
+        }
+        return b.toString();
+    }
+
     /** The shape without its first (batch) dimension. */
     public static long[] perSample(long[] shape) {
         long[] s = new long[Math.max(0, shape.length - 1)];

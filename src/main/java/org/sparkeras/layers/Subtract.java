@@ -13,32 +13,21 @@ import org.sparkeras.autodiff.Tensor;
  *
  * <pre>{@code KerasTensor diff = new Subtract().apply(a, b);}</pre>
  */
-public class Subtract extends Merge {
+public class Subtract extends ElementwiseMerge {
 
     public Subtract() {}
 
     @Override
-    public void build(List<long[]> inputShapes) {
-        // Checks the shapes before the layer counts as built.
-        computeOutputShape(inputShapes);
-    }
-
-    @Override
-    public Tensor call(List<Tensor> inputs, boolean training) {
-        checkCount(inputs.size());
-        return Ops.subtract(inputs.get(0), inputs.get(1));
+    protected Tensor combine(Tensor a, Tensor b) {
+        return Ops.subtract(a, b);
     }
 
     @Override
     public long[] computeOutputShape(List<long[]> inputShapes) {
-        checkCount(inputShapes.size());
-        return SameShape.of(this, inputShapes);
-    }
-
-    private void checkCount(int received) {
-        if (received != 2) {
+        if (inputShapes.size() != 2) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" (Subtract) expects exactly 2 inputs, received "
-                    + received);
+                    + inputShapes.size());
         }
+        return super.computeOutputShape(inputShapes);
     }
 }
