@@ -10,6 +10,7 @@ import org.sparkeras.autodiff.Variable;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkeras.backend.Blas;
 import org.sparkeras.backend.Host;
+import org.sparkeras.optimizers.schedules.LearningRateSchedule;
 import org.sparkeras.saving.Registry;
 
 /**
@@ -19,11 +20,16 @@ import org.sparkeras.saving.Registry;
  * clips each element, {@code globalClipnorm} rescales all gradients together; at most one of the
  * three may be set.
  *
+ * <p>The learning rate is a number or a {@link LearningRateSchedule}: with a schedule, each update
+ * uses {@code schedule.at(iterations)} taken before the update's increment, as Keras.
+ *
  * <p>State (moments, accumulators) lives in double arrays indexed like the flat parameter vector;
  * it is created at the first update and kept while the store's layout stays the same.
  */
 public abstract class Optimizer {
+    /** The rate of the current update; with a schedule, {@link #apply} sets it before each update. */
     protected double learningRate;
+    private LearningRateSchedule schedule;
     private Double clipnorm;
     private Double clipvalue;
     private Double globalClipnorm;
@@ -57,7 +63,7 @@ public abstract class Optimizer {
     /** The constructor arguments by Keras name (subclasses add theirs). */
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("learning_rate", learningRate);
+        c.put("learning_rate", schedule != null ? schedule.serialize() : learningRate);
         c.put("clipnorm", clipnorm);
         c.put("clipvalue", clipvalue);
         c.put("global_clipnorm", globalClipnorm);
@@ -88,13 +94,33 @@ public abstract class Optimizer {
         return this;
     }
 
+    /** The learning rate of the next update (with a schedule: {@code schedule.at(iterations())}). */
     public double learningRate() {
-        return learningRate;
+        return schedule != null ? schedule.at(iterations) : learningRate;
     }
 
+    /** Sets a constant learning rate; refused when the rate comes from a schedule, as in Keras. */
     public void setLearningRate(double learningRate) {
+        if (schedule != null) {
+            throw new IllegalStateException(name() + ": the learning rate comes from the schedule " + schedule
+                    + ", so it cannot be set to " + learningRate);
+        }
         checkLearningRate(learningRate);
         this.learningRate = learningRate;
+    }
+
+    /** Drives the learning rate by {@code schedule}, evaluated at the iteration count before each update. */
+    public Optimizer learningRate(LearningRateSchedule schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException(name() + ": learning_rate schedule must not be null");
+        }
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** The schedule driving the learning rate, or null for a constant rate. */
+    public LearningRateSchedule learningRateSchedule() {
+        return schedule;
     }
 
     /** The number of updates applied so far. */
@@ -107,6 +133,14 @@ public abstract class Optimizer {
         if (stateLength != store.length()) {
             createState((int) store.length());
             stateLength = store.length();
+        }
+        if (schedule != null) {
+            double lr = schedule.at(iterations);
+            if (!(lr >= 0) || Double.isInfinite(lr)) {
+                throw new IllegalStateException(name() + ": schedule " + schedule + " gave learning_rate " + lr
+                        + " at step " + iterations + ", expected a finite non-negative number");
+            }
+            learningRate = lr;
         }
         iterations++;
         if (applyFast(store)) {
