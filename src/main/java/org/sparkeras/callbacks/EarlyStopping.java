@@ -149,8 +149,8 @@ public class EarlyStopping extends Callback {
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         if (minimize == null) {
             minimize = resolveMinimize();
-            best = minimize ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-        } else if (Double.isNaN(best)) {
+        }
+        if (Double.isNaN(best)) {
             best = minimize ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         }
         Double current = logs == null ? null : logs.get(monitor);
@@ -239,7 +239,7 @@ public class EarlyStopping extends Callback {
         return bestEpoch;
     }
 
-    /** The best monitored value so far (+/-infinity before the first monitored epoch). */
+    /** The best monitored value so far: NaN before the first epoch end of a fit, then +/-infinity until a value is seen. */
     public double best() {
         return best;
     }

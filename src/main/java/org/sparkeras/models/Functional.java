@@ -207,6 +207,11 @@ public class Functional extends Model {
         return true;
     }
 
+    /** The layer applications in the order they run. */
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
     /** The input tensors, for inspection. */
     public List<Input> inputs() {
         return inputs;

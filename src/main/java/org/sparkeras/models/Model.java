@@ -99,6 +99,16 @@ public abstract class Model extends Layer {
         return of(List.of(input), List.of(output));
     }
 
+    /** The architecture as JSON in Keras's class_name/config form (Sequential and Functional models). */
+    public String toJson() {
+        return org.sparkeras.saving.ModelConfig.toJson(this);
+    }
+
+    /** A new model with fresh weights from JSON written by {@link #toJson()}. */
+    public static Model fromJson(String json) {
+        return org.sparkeras.saving.ModelConfig.fromJson(json);
+    }
+
     /** Applies this model as a layer to symbolic tensors and returns every output. */
     public List<KerasTensor> applyAll(KerasTensor... inputs) {
         return applySymbolic(List.of(inputs));
