@@ -109,6 +109,21 @@ public abstract class Model extends Layer {
         return org.sparkeras.saving.ModelConfig.fromJson(json);
     }
 
+    /**
+     * A new model with the same architecture and freshly initialized weights (Keras's
+     * {@code clone_model}); Sequential and Functional models only.
+     */
+    public static Model cloneModel(Model model) {
+        return fromJson(model.toJson());
+    }
+
+    /** A new model with the same architecture and a copy of this model's weights (not shared). */
+    public Model copyWithWeights() {
+        Model copy = cloneModel(this);
+        copy.setWeights(getWeights());
+        return copy;
+    }
+
     /** Applies this model as a layer to symbolic tensors and returns every output. */
     public List<KerasTensor> applyAll(KerasTensor... inputs) {
         return applySymbolic(List.of(inputs));

@@ -69,6 +69,19 @@ class ModelConfigTest {
     }
 
     @Test
+    void cloneHasFreshWeightsAndCopyHasEqualButIndependentWeights() {
+        Sequential m = new Sequential(new Dense(3, "relu").inputShape(2), new Dense(1));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2);
+        Model clone = Model.cloneModel(m);
+        assertNotEquals(m.predict(x), clone.predict(x));
+        Model copy = m.copyWithWeights();
+        assertEquals(m.predict(x), copy.predict(x));
+        copy.compile("sgd", "mse");
+        copy.fit(x, Nd4j.ones(DataType.FLOAT, 4, 1), org.sparkeras.training.Fit.epochs(1).verbose(0));
+        assertNotEquals(m.predict(x), copy.predict(x));
+    }
+
+    @Test
     void nestedModelsRoundTrip() {
         Input in = Input.of("x", 3);
         Model inner = Model.of("inner", List.of(in), List.of(new Dense(2, "relu").apply(in)));
