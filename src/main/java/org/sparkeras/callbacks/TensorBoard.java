@@ -116,7 +116,7 @@ public class TensorBoard extends Callback {
 
     @Override
     public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
-        if (updateFreq == EPOCH || (globalTrainBatch - 1) % updateFreq != 0) {
+        if (updateFreq == EPOCH || globalTrainBatch % updateFreq != 0) {
             return;
         }
         EventFileWriter w = trainWriter();
@@ -179,7 +179,7 @@ public class TensorBoard extends Callback {
 
     private static void write(EventFileWriter w, Map<String, Double> logs, int epoch) {
         for (Map.Entry<String, Double> e : logs.entrySet()) {
-            w.addScalar("epoch_" + e.getKey(), e.getValue().floatValue(), epoch + 1);
+            w.addScalar("epoch_" + e.getKey(), e.getValue().floatValue(), epoch);
         }
     }
 
