@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Mode "auto" decides from the monitored name without its "val_" prefix, standing in for the
  * metric directions Keras reads from the compiled metrics: "loss", names ending in "_loss" and
  * names containing "error", "crossentropy", "hinge", "divergence", "poisson" or "cosh" are
- * minimized; names containing "acc", "auc", "precision", "recall" or "iou" are maximized. Other
+ * minimized, as are the aliases "mse", "mae", "mape", "msle" and "rmse" (alone or after an output
+ * name and "_"); names containing "acc", "auc", "precision", "recall" or "iou" are maximized. Other
  * names fail at the first epoch end, as in Keras: pass mode "min" or "max".
  *
  * <pre>{@code
@@ -198,7 +199,7 @@ public class EarlyStopping extends Callback {
     }
 
     private boolean isImprovement(double value, double reference) {
-        return minimize ? value - minDelta < reference : value + minDelta > reference;
+        return minimize ? value + minDelta < reference : value - minDelta > reference;
     }
 
     /** Whether the monitored quantity is to be minimized, from the mode and, in "auto", the name. */
@@ -211,7 +212,7 @@ public class EarlyStopping extends Callback {
         }
         String name = monitor.startsWith("val_") ? monitor.substring(4) : monitor;
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("loss") || n.endsWith("_loss")) {
+        if (n.equals("loss") || n.endsWith("_loss") || n.matches("(.*_)?(mse|mae|mape|msle|rmse)")) {
             return true;
         }
         for (String down : new String[] {"error", "crossentropy", "hinge", "divergence", "poisson", "cosh"}) {
