@@ -146,7 +146,7 @@ public class BatchNormalization extends Layer {
 
     @Override
     public void build(long[] inputShape) {
-        long[] shape = {inputShape[featureIndex(inputShape)]};
+        long[] shape = {inputShape[FeatureAxis.index(this, axis, inputShape)]};
         if (scale) {
             gamma = addWeight("gamma", shape, gammaInitializer, gammaRegularizer, true);
         }
@@ -184,7 +184,7 @@ public class BatchNormalization extends Layer {
 
     @Override
     public long[] computeOutputShape(long[] inputShape) {
-        featureIndex(inputShape);
+        FeatureAxis.index(this, axis, inputShape);
         return inputShape.clone();
     }
 
@@ -202,28 +202,7 @@ public class BatchNormalization extends Layer {
     /** Requires the rank and the size of the feature axis the layer was built for. */
     @Override
     protected void checkInput(int index, long[] perSample) {
-        long[] expected = builtInputShape();
-        if (expected == null) {
-            return;
-        }
-        int ax = featureIndex(expected);
-        if (perSample.length != expected.length || perSample[ax] != expected[ax]) {
-            throw new IllegalArgumentException("Input " + index + " of layer \"" + name() + "\" is incompatible: expected "
-                    + "shape " + Shapes.withBatch(expected) + " with " + expected[ax] + " features along axis " + axis
-                    + ", received " + Shapes.withBatch(perSample));
-        }
-    }
-
-    /** The index of the feature axis in a per-sample shape. */
-    private int featureIndex(long[] perSample) {
-        int rank = perSample.length + 1;
-        int ax = axis < 0 ? axis + rank : axis;
-        if (ax < 1 || ax >= rank) {
-            throw new IllegalArgumentException("Layer \"" + name() + "\" (BatchNormalization): axis " + axis + " is out of "
-                    + "range for inputs of rank " + rank + ": expected an axis in [1, " + (rank - 1) + "] or [" + (1 - rank)
-                    + ", -1], received input shape " + Shapes.withBatch(perSample));
-        }
-        return ax - 1;
+        FeatureAxis.check(this, axis, index, perSample);
     }
 
     public Variable gamma() {

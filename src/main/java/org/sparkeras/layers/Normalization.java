@@ -100,7 +100,7 @@ public class Normalization extends Layer {
 
     @Override
     public void build(long[] inputShape) {
-        int ax = featureIndex(inputShape);
+        int ax = FeatureAxis.index(this, axis, inputShape);
         features = (int) inputShape[ax];
         if ((mean == null) != (variance == null)) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" (Normalization): mean and variance must both be "
@@ -139,7 +139,7 @@ public class Normalization extends Layer {
                     + "(samples, features...) with at least one sample, received shape " + Shapes.of(shape));
         }
         buildFor(Shapes.perSample(shape));
-        int ax = featureIndex(Shapes.perSample(shape)) + 1;
+        int ax = FeatureAxis.index(this, axis, Shapes.perSample(shape)) + 1;
         long outer = 1, inner = 1;
         for (int i = 0; i < ax; i++) {
             outer *= shape[i];
@@ -208,35 +208,14 @@ public class Normalization extends Layer {
 
     @Override
     public long[] computeOutputShape(long[] inputShape) {
-        featureIndex(inputShape);
+        FeatureAxis.index(this, axis, inputShape);
         return inputShape.clone();
     }
 
     /** Requires the rank and the size of the feature axis the layer was built for. */
     @Override
     protected void checkInput(int index, long[] perSample) {
-        long[] expected = builtInputShape();
-        if (expected == null) {
-            return;
-        }
-        int ax = featureIndex(expected);
-        if (perSample.length != expected.length || perSample[ax] != expected[ax]) {
-            throw new IllegalArgumentException("Input " + index + " of layer \"" + name() + "\" is incompatible: expected "
-                    + "shape " + Shapes.withBatch(expected) + " with " + expected[ax] + " features along axis " + axis
-                    + ", received " + Shapes.withBatch(perSample));
-        }
-    }
-
-    /** The index of the feature axis in a per-sample shape. */
-    private int featureIndex(long[] perSample) {
-        int rank = perSample.length + 1;
-        int ax = axis < 0 ? axis + rank : axis;
-        if (ax < 1 || ax >= rank) {
-            throw new IllegalArgumentException("Layer \"" + name() + "\" (Normalization): axis " + axis + " is out of range "
-                    + "for inputs of rank " + rank + ": expected an axis in [1, " + (rank - 1) + "] or [" + (1 - rank)
-                    + ", -1], received input shape " + Shapes.withBatch(perSample));
-        }
-        return ax - 1;
+        FeatureAxis.check(this, axis, index, perSample);
     }
 
     private double[] perFeature(double[] values) {
