@@ -104,6 +104,55 @@ public abstract class Model extends Layer {
         return org.sparkeras.saving.ModelConfig.toJson(this);
     }
 
+    /**
+     * Saves this Sequential or Functional model as an archive (metadata, config, weights; see
+     * {@link org.sparkeras.saving.ModelArchive}); refuses to replace an existing file.
+     */
+    public void save(String path) {
+        save(path, false);
+    }
+
+    /** Saves this model as an archive; an existing file is replaced only when {@code overwrite}. */
+    public void save(String path, boolean overwrite) {
+        try {
+            org.sparkeras.saving.ModelArchive.save(this, path, overwrite);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot save model \"" + name() + "\" to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A model with its weights (and simple compile settings) from an archive written by {@link #save}. */
+    public static Model load(String path) {
+        try {
+            return org.sparkeras.saving.ModelArchive.load(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot load a model from " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes every weight by variable name ({@code dense/kernel}) as a safetensors file, replacing it. */
+    public void saveWeights(String path) {
+        byte[] data = org.sparkeras.saving.SafeTensors.write(org.sparkeras.saving.ModelArchive.namedWeights(this),
+                Map.of("format", "sparkeras"));
+        try {
+            org.sparkeras.saving.FileStore.write(path, data, true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot save the weights of model \"" + name() + "\" to " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Sets every weight by variable name from a safetensors file; all must be present with their shapes. */
+    public void loadWeights(String path) {
+        byte[] data;
+        try {
+            data = org.sparkeras.saving.FileStore.read(path, org.sparkeras.saving.ModelArchive.MAX_WEIGHTS_BYTES);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read weights from " + path + ": " + e.getMessage(), e);
+        }
+        org.sparkeras.saving.ModelArchive.assignWeights(this, org.sparkeras.saving.SafeTensors.read(data, path).tensors(), path);
+    }
+
     /** A new model with fresh weights from JSON written by {@link #toJson()}. */
     public static Model fromJson(String json) {
         return org.sparkeras.saving.ModelConfig.fromJson(json);
