@@ -20,6 +20,7 @@ import org.sparkeras.backend.Engine;
 import org.sparkeras.backend.Host;
 import org.sparkeras.backend.Seeds;
 import org.sparkeras.callbacks.History;
+import org.sparkeras.callbacks.TensorBoard;
 import org.sparkeras.models.Model;
 import org.sparkeras.optimizers.Optimizer;
 import org.sparkeras.saving.Registry;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code jobs/train.sh --config <file> --output <dir>}: trains the model a config describes and
  * writes the run directory: {@code history.json}, {@code metrics.json}, {@code summary.txt},
- * {@code learning_curves.png} and {@code config.yaml} (the effective config).
+ * {@code learning_curves.png}, {@code config.yaml} (the effective config), TensorBoard event files
+ * in {@code tensorboard/} and the trained model ({@code model.zip}, or
+ * {@code model.weights.safetensors} for a subclassed model).
  *
  * <p>Exit codes: 0 trained, 2 bad input or config, 3 infrastructure failure (I/O), 4 divergence
  * (non-finite loss; nothing but the history is written).
@@ -82,7 +85,8 @@ public final class TrainJob implements Callable<Integer> {
 
         JobConfig.TrainingSpec t = cfg.training();
         Fit fit = Fit.epochs(t.epochs()).batchSize(t.batchSize() == null ? 32 : t.batchSize())
-                .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out);
+                .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out)
+                .callbacks(new TensorBoard(output.resolve("tensorboard")));
         if (data.xValid() != null) {
             fit.validationData(data.xValid(), data.yValid());
         }
@@ -100,6 +104,7 @@ public final class TrainJob implements Callable<Integer> {
             return JobRunner.DIVERGED;
         }
         LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
+        saveModel(model, output);
 
         Map<String, Double> test = model.evaluate(data.xTest(), data.yTest(), 256);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -116,6 +121,18 @@ public final class TrainJob implements Callable<Integer> {
         writeJson(output.resolve("metrics.json"), metrics);
         out.println("Test: " + metrics);
         return JobRunner.OK;
+    }
+
+    /**
+     * Writes the trained model into the run directory: the model archive {@code model.zip}, or for
+     * a subclassed model (whose architecture is code) its weights, {@code model.weights.safetensors}.
+     */
+    static void saveModel(Model model, Path output) {
+        if (model instanceof org.sparkeras.models.Sequential || model instanceof org.sparkeras.models.Functional) {
+            model.save(output.resolve("model.zip").toString(), true);
+        } else {
+            model.saveWeights(output.resolve("model.weights.safetensors").toString());
+        }
     }
 
     /** The mean squared error of predictions against targets, in the targets' units. */

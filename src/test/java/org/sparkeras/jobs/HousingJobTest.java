@@ -62,6 +62,8 @@ class HousingJobTest {
         double main = m.get("test_main_output_loss").asDouble(), aux = m.get("test_aux_output_loss").asDouble();
         assertEquals(0.9 * main + 0.1 * aux, m.get("test_loss").asDouble(), 1e-4);
         assertEquals(main, m.get("test_mse").asDouble(), 1e-4);
+        String model = config.contains("subclass") ? "model.weights.safetensors" : "model.zip";
+        assertTrue(Files.exists(dir.resolve("run-" + config).resolve(model)), model);
         for (String key : List.of("loss", "main_output_loss", "aux_output_loss", "val_loss", "val_main_output_loss")) {
             assertEquals(2, r.history().get(key).size(), key);
         }

@@ -75,6 +75,17 @@ class TrainJobTest {
         assertTrue(summary.contains("Total params: 50,890"), summary);
         assertTrue(ImageIO.read(out.resolve("learning_curves.png").toFile()).getWidth() > 100);
         assertTrue(Files.readString(out.resolve("config.yaml")).contains("learning_rate"));
+        org.sparkeras.models.Model saved = org.sparkeras.models.Model.load(out.resolve("model.zip").toString());
+        org.sparkeras.data.Mnist mnist = org.sparkeras.data.Mnist.load(Path.of("data/mnist"), 1, 1000);
+        org.nd4j.linalg.api.ndarray.INDArray p = saved.predict(mnist.testImages(), 256);
+        long correct = 0;
+        for (int i = 0; i < 1000; i++) {
+            correct += p.getRow(i).argMax().getInt(0) == mnist.testLabels().getInt(i) ? 1 : 0;
+        }
+        assertEquals(metrics.get("test_accuracy").asDouble(), correct / 1000.0, 1e-9);
+        try (var files = Files.list(out.resolve("tensorboard").resolve("train"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")));
+        }
     }
 
     @Test
