@@ -123,6 +123,58 @@ public abstract class Optimizer {
         return schedule;
     }
 
+    /**
+     * The optimizer's state for checkpoints: {@code "iterations"} (a DOUBLE scalar) and
+     * {@code "state_<i>"} for each state array (FLOAT, laid out like the flat parameter vector of
+     * {@code parameterCount} values), absent before the first update.
+     */
+    public Map<String, INDArray> stateDict() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put("iterations", Nd4j.scalar(org.nd4j.linalg.api.buffer.DataType.DOUBLE, (double) iterations));
+        if (stateLength >= 0) {
+            float[][] s = state();
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] != null) {
+                    m.put("state_" + i, Nd4j.createFromArray(s[i].clone()));
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Restores a {@link #stateDict()} for a model with {@code parameterCount} parameters; the
+     * names, lengths and iteration count are checked, naming what does not match.
+     */
+    public void loadStateDict(Map<String, INDArray> dict, long parameterCount) {
+        INDArray it = dict.get("iterations");
+        if (it == null || it.length() != 1 || it.getDouble(0) < 0 || it.getDouble(0) != Math.rint(it.getDouble(0))) {
+            throw new IllegalArgumentException(name() + ": optimizer state needs a non-negative integer \"iterations\", "
+                    + "received " + it);
+        }
+        createState((int) parameterCount);
+        stateLength = parameterCount;
+        float[][] s = state();
+        for (String key : dict.keySet()) {
+            if (!key.equals("iterations") && !key.matches("state_\\d+")) {
+                throw new IllegalArgumentException(name() + ": unexpected optimizer state entry \"" + key + "\"");
+            }
+        }
+        for (int i = 0; i < s.length; i++) {
+            INDArray a = dict.get("state_" + i);
+            if (a == null) {
+                continue;
+            }
+            if (s[i] == null || a.length() != s[i].length) {
+                throw new IllegalArgumentException(name() + ": optimizer state \"state_" + i + "\" has " + a.length()
+                        + " values, expected " + (s[i] == null ? 0 : s[i].length) + " for " + parameterCount + " parameters");
+            }
+            float[] v = Host.toFloats(a, null);
+            System.arraycopy(v, 0, s[i], 0, s[i].length);
+        }
+        iterations = (long) it.getDouble(0);
+    }
+
     /** The number of updates applied so far. */
     public long iterations() {
         return iterations;
