@@ -46,6 +46,25 @@ public abstract class Callback {
 
     public void onPredictEnd(Map<String, Double> logs) {}
 
+    /** A point of a training run: a 0-based epoch and the number of its batches already trained. */
+    public record Position(int epoch, int batch) {
+        public Position {
+            if (epoch < 0 || batch < 0) {
+                throw new IllegalArgumentException("A training position needs epoch >= 0 and batch >= 0, received epoch "
+                        + epoch + ", batch " + batch);
+            }
+        }
+    }
+
+    /**
+     * Where the run must start instead of {@code Fit.initialEpoch}, or null (the default) to leave
+     * it. Asked by the loop once, right after {@link #onTrainBegin}; {@link BackupAndRestore} uses
+     * it to resume an interrupted run.
+     */
+    public Position resumePosition() {
+        return null;
+    }
+
     /** Whether the loop must compute logs after every batch for this callback (progress bars do). */
     public boolean wantsBatchLogs() {
         return false;

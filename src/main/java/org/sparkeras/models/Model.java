@@ -121,7 +121,22 @@ public abstract class Model extends Layer {
         }
     }
 
-    /** A model with its weights (and simple compile settings) from an archive written by {@link #save}. */
+    /**
+     * Saves this model as an archive as {@link #save(String, boolean)} does, recording {@code seed}
+     * (the seed given to {@code Seeds.setRandomSeed} for this run) in the archive's metadata.
+     */
+    public void save(String path, boolean overwrite, long seed) {
+        try {
+            org.sparkeras.saving.ModelArchive.save(this, path, overwrite, seed);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot save model \"" + name() + "\" to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A model with its weights, compile settings and optimizer state from an archive written by
+     * {@link #save}; an archive of an uncompiled model loads uncompiled.
+     */
     public static Model load(String path) {
         try {
             return org.sparkeras.saving.ModelArchive.load(path);

@@ -25,17 +25,26 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkeras.autodiff.Variable;
 import org.sparkeras.layers.Shapes;
 import org.sparkeras.losses.Loss;
 import org.sparkeras.models.Model;
+import org.sparkeras.optimizers.Optimizer;
 import org.sparkeras.training.Compile;
 import org.sparkeras.training.CompiledState;
 
 /**
- * The model archive of DESIGN.md section 4: a zip of {@code metadata.json}, {@code config.json}
- * (architecture plus simple compile settings) and {@code model.safetensors} (weights by variable
- * name, e.g. {@code dense/kernel}), written atomically through {@link FileStore}.
+ * The model archive of DESIGN.md section 4: a zip of {@code metadata.json} (with the seed when the
+ * caller gives it), {@code config.json} (architecture plus the compile settings, see
+ * {@link #compileConfig}), {@code model.safetensors} (weights by variable name, e.g.
+ * {@code dense/kernel}) and, for a compiled model whose optimizer has taken at least one step,
+ * {@code optimizer.safetensors} ({@link Optimizer#stateDict()} by its tensor names), written
+ * atomically through {@link FileStore}. Before the first step the optimizer state equals a fresh
+ * one, so no entry is written. Loading recompiles the model through the {@link Registry} and
+ * restores the optimizer state, so training continues exactly where it stopped; an archive of an
+ * uncompiled model loads uncompiled.
  *
  * <p>Reading is defensive (RELIABILITY.md cases 20, 21, 24): at most {@value #MAX_ENTRIES} entries, only
  * the known names, no duplicates, directories, separators or {@code ..}; every entry is read through a
@@ -64,6 +73,7 @@ public final class ModelArchive {
     private static final Map<String, Long> LIMITS = Map.of(METADATA, MAX_JSON_BYTES, CONFIG, MAX_JSON_BYTES,
             WEIGHTS, MAX_WEIGHTS_BYTES, OPTIMIZER, MAX_WEIGHTS_BYTES);
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelArchive.class);
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -73,10 +83,24 @@ public final class ModelArchive {
 
     /** Saves a Sequential or Functional model; subclassed models are refused with ModelConfig's message. */
     public static void save(Model model, String path, boolean overwrite) throws IOException {
+        save(model, path, overwrite, null);
+    }
+
+    /**
+     * Saves a Sequential or Functional model as {@link #save(Model, String, boolean)} does, and records
+     * {@code seed} (the random seed the caller set with {@code Seeds.setRandomSeed}, when not null) in
+     * {@code metadata.json}. The seed is informational: loading does not reseed.
+     */
+    public static void save(Model model, String path, boolean overwrite, Long seed) throws IOException {
         Map<String, Object> config = new LinkedHashMap<>(ModelConfig.toConfig(model));
         Map<String, Object> compile = compileConfig(model);
+        byte[] optimizerState = null;
         if (compile != null) {
             config.put("compile_config", compile);
+            Optimizer optimizer = model.compiled().optimizer();
+            if (optimizer.iterations() > 0) {
+                optimizerState = SafeTensors.write(optimizer.stateDict(), Map.of("format", "sparkeras"));
+            }
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("format_version", FORMAT_VERSION);
@@ -84,25 +108,36 @@ public final class ModelArchive {
         metadata.put("library_version", libraryVersion());
         metadata.put("date_saved", Instant.now().toString());
         metadata.put("class_name", String.valueOf(config.get("class_name")));
+        if (seed != null) {
+            metadata.put("seed", seed);
+        }
         byte[] weights = SafeTensors.write(namedWeights(model), Map.of("format", "sparkeras"));
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(weights.length + 64 * 1024);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(weights.length + 64 * 1024
+                + (optimizerState == null ? 0 : optimizerState.length));
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             deflated(zip, METADATA, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
             deflated(zip, CONFIG, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
             // Stored, not deflated: weights barely compress, and readers judge ratios (zip bombs).
-            ZipEntry e = new ZipEntry(WEIGHTS);
-            e.setMethod(ZipEntry.STORED);
-            e.setSize(weights.length);
-            e.setCompressedSize(weights.length);
-            CRC32 crc = new CRC32();
-            crc.update(weights);
-            e.setCrc(crc.getValue());
-            zip.putNextEntry(e);
-            zip.write(weights);
-            zip.closeEntry();
+            stored(zip, WEIGHTS, weights);
+            if (optimizerState != null) {
+                stored(zip, OPTIMIZER, optimizerState);
+            }
         }
         FileStore.write(path, bytes.toByteArray(), overwrite);
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
     }
 
     private static void deflated(ZipOutputStream zip, String name, byte[] data) throws IOException {
@@ -117,9 +152,23 @@ public final class ModelArchive {
     }
 
     /**
-     * The compile settings when they are simple: an optimizer and one loss known to the registry by
-     * name, metrics given as names, no per-output settings or loss weights. Otherwise null (the
-     * archive then holds the architecture only and the loaded model must be compiled again).
+     * The full compile settings, or null when the model is not compiled or a part of them cannot be
+     * written by name (an optimizer, loss or metric object whose type the {@link Registry} does not
+     * know, or a {@code Metric} object instead of a metric name): the archive then holds the
+     * architecture only and the loaded model must be compiled again. The form is
+     * <pre>{@code
+     * {"optimizer": {"class_name": "adam", "config": {"learning_rate": 0.001, "beta_1": 0.9, ...}},
+     *  "loss": {"<output>": {"class_name": "mean_squared_error", "config": {}}, ...},
+     *  "loss_weights": {"<output>": 1.0, ...},
+     *  "metrics": {"<output>": ["accuracy", ...], ...}}
+     * }</pre>
+     * with one entry per output, in output order, so per-output losses, weights and metrics survive.
+     *
+     * <p>A learning rate driven by a {@code LearningRateSchedule} is not written (schedules have no
+     * registry yet): the loaded optimizer has the registry's default constant learning rate, and a
+     * warning is logged at save time. The iteration count is restored with the optimizer state, so
+     * setting the same schedule again on the loaded optimizer ({@code optimizer.learningRate(schedule)})
+     * continues it where it was.
      */
     static Map<String, Object> compileConfig(Model model) {
         if (!model.isCompiled()) {
@@ -127,29 +176,56 @@ public final class ModelArchive {
         }
         CompiledState state = model.compiled();
         Compile c = state.source();
-        if (c == null || c.lossByOutput() != null || c.lossWeightByOutput() != null || c.metricsByOutput() != null
-                || c.lossWeights() != null || c.optimizer() == null) {
+        Optimizer optimizer = state.optimizer();
+        if (c == null || optimizer == null || !Registry.contains(Registry.Kind.OPTIMIZER, optimizer.name())) {
+            LOG.warn("Model \"{}\": its optimizer is not known to the registry by name; the archive holds no compile "
+                    + "settings", model.name());
             return null;
         }
-        Set<String> losses = new TreeSet<>();
-        for (Loss l : state.losses()) {
-            losses.add(l.name());
-        }
-        String optimizer = c.optimizer().name();
-        if (losses.size() != 1 || !Registry.contains(Registry.Kind.OPTIMIZER, optimizer)
-                || !Registry.contains(Registry.Kind.LOSS, losses.iterator().next())) {
-            return null;
-        }
-        List<String> metrics = new ArrayList<>();
-        for (Object m : c.metrics()) {
-            if (!(m instanceof String s)) {
+        List<String> outputs = model.outputNames();
+        Map<String, Object> losses = new LinkedHashMap<>();
+        Map<String, Object> weights = new LinkedHashMap<>();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        double[] lossWeights = state.lossWeights();
+        for (int i = 0; i < outputs.size(); i++) {
+            Loss loss = state.losses().get(i);
+            if (!Registry.contains(Registry.Kind.LOSS, loss.name())) {
+                LOG.warn("Model \"{}\": loss \"{}\" is not known to the registry; the archive holds no compile settings",
+                        model.name(), loss.name());
                 return null;
             }
-            metrics.add(s);
+            Map<String, Object> lc = new LinkedHashMap<>();
+            lc.put("class_name", loss.name());
+            lc.put("config", new LinkedHashMap<>(loss.getConfig()));
+            losses.put(outputs.get(i), lc);
+            weights.put(outputs.get(i), lossWeights[i]);
+            List<Object> given = c.metricsByOutput() != null
+                    ? c.metricsByOutput().getOrDefault(outputs.get(i), List.of()) : c.metrics();
+            List<String> names = new ArrayList<>();
+            for (Object m : given) {
+                if (!(m instanceof String s)) {
+                    LOG.warn("Model \"{}\": metric objects cannot be written by name; the archive holds no compile "
+                            + "settings (pass metric names to compile to keep them)", model.name());
+                    return null;
+                }
+                names.add(s);
+            }
+            metrics.put(outputs.get(i), names);
         }
+        Map<String, Object> oc = new LinkedHashMap<>(optimizer.getConfig());
+        if (optimizer.learningRateSchedule() != null) {
+            oc.remove("learning_rate");
+            LOG.warn("Model \"{}\": the learning-rate schedule of optimizer \"{}\" is not written; the loaded optimizer "
+                    + "has the default constant learning rate until the schedule is set again", model.name(),
+                    optimizer.name());
+        }
+        Map<String, Object> opt = new LinkedHashMap<>();
+        opt.put("class_name", optimizer.name());
+        opt.put("config", oc);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("optimizer", optimizer);
-        out.put("loss", losses.iterator().next());
+        out.put("optimizer", opt);
+        out.put("loss", losses);
+        out.put("loss_weights", weights);
         out.put("metrics", metrics);
         return out;
     }
@@ -216,8 +292,13 @@ public final class ModelArchive {
         }
         Map<String, Object> config = json(entries.get(CONFIG), path, CONFIG);
         Object compile = config.remove("compile_config");
-        // Weights are decoded (and validated) before the model is created.
+        if (entries.containsKey(OPTIMIZER) && compile == null) {
+            throw bad(path, OPTIMIZER, "optimizer state without a compile_config in " + CONFIG);
+        }
+        // Weights and optimizer state are decoded (and validated) before the model is created.
         SafeTensors.Content weights = SafeTensors.read(entries.get(WEIGHTS), path + "!" + WEIGHTS);
+        SafeTensors.Content optimizerState = entries.containsKey(OPTIMIZER)
+                ? SafeTensors.read(entries.get(OPTIMIZER), path + "!" + OPTIMIZER) : null;
         entries.clear();
         Model model;
         try {
@@ -231,21 +312,88 @@ public final class ModelArchive {
         assignWeights(model, weights.tensors(), path + "!" + WEIGHTS);
         if (compile != null) {
             compile(model, compile, path);
+            if (optimizerState != null) {
+                try {
+                    model.compiled().optimizer().loadStateDict(optimizerState.tensors(), model.parameters().length());
+                } catch (RuntimeException e) {
+                    throw bad(path, OPTIMIZER, String.valueOf(e.getMessage()));
+                }
+            }
         }
         return model;
     }
 
+    /**
+     * Recompiles {@code model} from a compile_config written by {@link #compileConfig}: the optimizer,
+     * losses and metrics are created through the {@link Registry}, so an unknown name is refused with
+     * the registry's message (naming the known ones).
+     */
     private static void compile(Model model, Object compile, String path) {
-        if (!(compile instanceof Map<?, ?> m) || !(m.get("optimizer") instanceof String optimizer)
-                || !(m.get("loss") instanceof String loss) || !(m.get("metrics") instanceof List<?> metrics)
-                || !metrics.stream().allMatch(x -> x instanceof String)) {
-            throw bad(path, CONFIG, "compile_config must hold an optimizer name, a loss name and a list of metric names");
-        }
         try {
-            model.compile(optimizer, loss, metrics.stream().map(String.class::cast).toArray(String[]::new));
+            Map<String, Object> m = object(compile, "compile_config");
+            Map<String, Object> opt = object(m.get("optimizer"), "compile_config.optimizer");
+            Optimizer optimizer = Registry.create(Registry.Kind.OPTIMIZER, name(opt, "compile_config.optimizer"),
+                    object(opt.get("config"), "compile_config.optimizer.config"), Optimizer.class);
+            List<String> outputs = model.outputNames();
+            Map<String, Object> losses = byOutput(m.get("loss"), "compile_config.loss", outputs);
+            Map<String, Object> weights = byOutput(m.get("loss_weights"), "compile_config.loss_weights", outputs);
+            Map<String, Object> metrics = byOutput(m.get("metrics"), "compile_config.metrics", outputs);
+            Map<String, Loss> lossByOutput = new LinkedHashMap<>();
+            Map<String, Double> weightByOutput = new LinkedHashMap<>();
+            Map<String, List<?>> metricsByOutput = new LinkedHashMap<>();
+            for (String out : outputs) {
+                Map<String, Object> lc = object(losses.get(out), "compile_config.loss." + out);
+                lossByOutput.put(out, Registry.create(Registry.Kind.LOSS, name(lc, "compile_config.loss." + out),
+                        object(lc.get("config"), "compile_config.loss." + out + ".config"), Loss.class));
+                if (!(weights.get(out) instanceof Number w) || !Double.isFinite(w.doubleValue())) {
+                    throw new IllegalArgumentException("compile_config.loss_weights." + out + " must be a finite number, "
+                            + "received " + weights.get(out));
+                }
+                weightByOutput.put(out, w.doubleValue());
+                if (!(metrics.get(out) instanceof List<?> names) || !names.stream().allMatch(x -> x instanceof String)) {
+                    throw new IllegalArgumentException("compile_config.metrics." + out + " must be a list of metric names, "
+                            + "received " + metrics.get(out));
+                }
+                for (Object name : names) {
+                    if (!Registry.contains(Registry.Kind.METRIC, (String) name)) {
+                        Registry.get(Registry.Kind.METRIC, (String) name, Object.class); // throws the registry's message
+                    }
+                }
+                metricsByOutput.put(out, names);
+            }
+            model.compile(Compile.optimizer(optimizer).loss(lossByOutput).lossWeights(weightByOutput)
+                    .metrics(metricsByOutput));
         } catch (IllegalArgumentException e) {
             throw bad(path, CONFIG, "compile_config: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Values of the wrong JSON types reaching a factory are bad input too.
+            throw bad(path, CONFIG, "malformed compile_config (" + e + ")");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object o, String what) {
+        if (!(o instanceof Map<?, ?> m) || !m.keySet().stream().allMatch(k -> k instanceof String)) {
+            throw new IllegalArgumentException(what + " must be a JSON object, received " + o);
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private static String name(Map<String, Object> m, String what) {
+        if (!(m.get("class_name") instanceof String s)) {
+            throw new IllegalArgumentException(what + ".class_name must be a string, received " + m.get("class_name"));
+        }
+        return s;
+    }
+
+    /** An object with exactly one entry per model output. */
+    private static Map<String, Object> byOutput(Object o, String what, List<String> outputs) {
+        Map<String, Object> m = object(o, what);
+        if (!new TreeSet<>(m.keySet()).equals(new TreeSet<>(outputs))) {
+            throw new IllegalArgumentException(what + " has entries for " + new TreeSet<>(m.keySet())
+                    + ", the model's outputs are " + outputs);
+        }
+        return m;
     }
 
     private static Map<String, Object> json(byte[] data, String path, String entry) {

@@ -37,6 +37,14 @@ import org.sparkeras.models.Model;
  * (Keras's TerminateOnNaN, made the default) and the model keeps finite weights: those of the last
  * step, or, when an earlier divergent update already made them infinite, those of the epoch start.
  *
+ * <p>Resuming: right after {@code onTrainBegin} the loop asks every callback for
+ * {@link Callback#resumePosition()}; at most one may answer. A position (epoch, batch) makes the
+ * loop start at that epoch instead of {@code Fit.initialEpoch} and draw and discard the first
+ * {@code batch} batches of that epoch without training on them and without batch hooks, so the
+ * remaining batches come in exactly the order of an uninterrupted run. Batch indices passed to the
+ * hooks keep counting from the skipped ones; the epoch's logged loss and metrics cover only the
+ * batches trained after the resume.
+ *
  * <p>Not thread-safe: a trainer serves one training loop at a time.
  */
 public final class LocalTrainer implements Trainer {
@@ -73,9 +81,11 @@ public final class LocalTrainer implements Trainer {
         Trackers trackers = new Trackers(model, compiled);
         Map<String, Double> empty = Map.of();
         callbacks.forEach(c -> c.onTrainBegin(empty));
+        Callback.Position resume = resumePosition(callbacks);
+        int firstEpoch = resume != null ? resume.epoch() : options.initialEpoch();
         boolean nan = false;
         INDArray snapshot = null;
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.stopTraining(); epoch++) {
+        for (int epoch = firstEpoch; epoch < options.epochs() && !model.stopTraining(); epoch++) {
             trackers.reset();
             // The weights at the start of the epoch: restored if a divergent step leaves them non-finite.
             INDArray values = model.parameters().values();
@@ -88,6 +98,12 @@ public final class LocalTrainer implements Trainer {
             callbacks.forEach(c -> c.onEpochBegin(e, empty));
             Iterator<Batch> it = train.batches(epoch);
             int step = 0;
+            if (resume != null && epoch == firstEpoch) {
+                for (; step < resume.batch() && (options.stepsPerEpoch() == null || step < options.stepsPerEpoch())
+                        && it.hasNext(); step++) {
+                    skipBatch(it);
+                }
+            }
             while ((options.stepsPerEpoch() == null || step < options.stepsPerEpoch()) && it.hasNext()) {
                 final int s = step;
                 callbacks.forEach(c -> c.onTrainBatchBegin(s, empty));
@@ -123,6 +139,36 @@ public final class LocalTrainer implements Trainer {
         Map<String, Double> last = history.history().isEmpty() ? empty : lastLogs(history);
         callbacks.forEach(c -> c.onTrainEnd(last));
         return history;
+    }
+
+    /** The one resume position given by the callbacks, or null; two callbacks giving one are refused. */
+    private static Callback.Position resumePosition(List<Callback> callbacks) {
+        Callback.Position found = null;
+        Callback from = null;
+        for (Callback c : callbacks) {
+            Callback.Position p = c.resumePosition();
+            if (p != null) {
+                if (found != null) {
+                    throw new IllegalStateException("Two callbacks set the position to resume training at: "
+                            + from.getClass().getSimpleName() + " (" + found + ") and " + c.getClass().getSimpleName()
+                            + " (" + p + ")");
+                }
+                found = p;
+                from = c;
+            }
+        }
+        return found;
+    }
+
+    /** Draws one batch and discards it (batches may be gathered into pooled arrays). */
+    private void skipBatch(Iterator<Batch> it) {
+        pool.reset();
+        pool.activate();
+        try {
+            it.next();
+        } finally {
+            ArrayPool.deactivate();
+        }
     }
 
     /** Puts back the epoch-start weights when the current ones hold NaN or infinity. */
