@@ -2,6 +2,7 @@ package org.sparkeras.callbacks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,29 @@ import org.sparkeras.saving.SafeTensors;
  * checksum does not match is logged with the file and the reason and the previous one is tried;
  * when none is usable the error names every file tried and why. After a training run ends
  * normally the backups are deleted when {@code deleteCheckpoint} is true (the default).
+ *
+ * <p>Each {@code ckpt-<n>.json} also describes what the backup was written for (RELIABILITY.md
+ * case 18): {@code "model"}, the list of weights by index with each variable's short name (the
+ * part after the last {@code "/"}, such as {@code "kernel"}, so the automatic layer-name counters
+ * of a model built again do not matter) and shape; and {@code "optimizer"}, its
+ * {@link Optimizer#name()} and {@link Optimizer#getConfig()} as they were when that training run
+ * began (so learning-rate changes made during training by callbacks such as
+ * {@code ReduceLROnPlateau} are not differences). The architecture beyond the weight list (layer
+ * classes, activations) is not compared. On restore the description is compared with the current
+ * model and optimizer; any difference refuses the resume with an {@link IllegalStateException}
+ * naming the backup file and listing every difference, unless the callback was created with
+ * {@link #allowChanges(boolean) allowChanges(true)}: then the differences are logged as a warning
+ * and
+ * <ul>
+ *   <li>if the weights differ (count, names or shapes) nothing is restored: training starts from
+ *       the beginning with the current model and optimizer, and the old backups are replaced by
+ *       the new ones;</li>
+ *   <li>if only the optimizer differs, the weights and the position are restored; the optimizer
+ *       state (moments, iteration count) too when it is the same optimizer with other
+ *       hyperparameters (the current hyperparameters are kept), and not when it is another
+ *       optimizer, which starts with fresh state.</li>
+ * </ul>
+ * Backups written before this description existed are restored without the comparison.
  */
 public final class BackupAndRestore extends Callback {
     private static final Logger LOG = LoggerFactory.getLogger(BackupAndRestore.class);
@@ -73,6 +98,9 @@ public final class BackupAndRestore extends Callback {
     /** The newest usable backup (restored or written by this run), kept as the previous one; 0 if none. */
     private long good;
     private Position resume;
+    private boolean allowChanges;
+    /** The optimizer description taken when this training run began. */
+    private ObjectNode optimizerAtStart;
 
     /** Backs up at the end of every epoch and deletes the backups after a successful run. */
     public BackupAndRestore(String backupDir) {
@@ -101,6 +129,16 @@ public final class BackupAndRestore extends Callback {
         this.deleteCheckpoint = deleteCheckpoint;
     }
 
+    /**
+     * Whether a backup written for a different model or optimizer may be resumed (with a warning
+     * listing the differences; see the class comment for what is then restored). False by
+     * default: such a resume is refused.
+     */
+    public BackupAndRestore allowChanges(boolean allow) {
+        this.allowChanges = allow;
+        return this;
+    }
+
     /** The backup directory. */
     public String backupDir() {
         return backupDir;
@@ -112,6 +150,7 @@ public final class BackupAndRestore extends Callback {
         batchesSinceSave = 0;
         highest = 0;
         good = 0;
+        optimizerAtStart = model != null && model.isCompiled() ? describeOptimizer(model.compiled().optimizer()) : null;
         try {
             Listing listing = list();
             for (String tmp : listing.temporaries) {
@@ -200,6 +239,9 @@ public final class BackupAndRestore extends Callback {
         info.put("weights", weightsName);
         info.put("bytes", bytes.length);
         info.put("sha256", sha256(bytes));
+        info.set("model", describeWeights(vars));
+        info.set("optimizer", optimizerAtStart != null ? optimizerAtStart
+                : describeOptimizer(model.compiled().optimizer()));
         ObjectNode pointer = JSON.createObjectNode();
         pointer.put("latest", n);
         if (good > 0) {
@@ -259,6 +301,9 @@ public final class BackupAndRestore extends Callback {
             Unusable problem;
             try {
                 Position p = load(n);
+                if (p == null) {
+                    return null;
+                }
                 good = n;
                 LOG.info("Restored backup {} of {}: resuming at epoch {}, batch {}", n, backupDir, p.epoch() + 1, p.batch());
                 return p;
@@ -339,6 +384,34 @@ public final class BackupAndRestore extends Callback {
             throw new IllegalStateException("BackupAndRestore: model \"" + model.name()
                     + "\" must be built before training to restore the backup " + weightsPath);
         }
+        boolean loadOptimizer = true;
+        if (info.has("model") || info.has("optimizer")) {
+            List<String> weightChanges = compareWeights(info.get("model"), model.weights());
+            List<String> optimizerChanges = compareOptimizer(info.get("optimizer"),
+                    describeOptimizer(model.compiled().optimizer()));
+            if (!weightChanges.isEmpty() || !optimizerChanges.isEmpty()) {
+                List<String> all = new ArrayList<>(weightChanges);
+                all.addAll(optimizerChanges);
+                String what = "the backup " + infoPath + " was written for a different "
+                        + (weightChanges.isEmpty() ? "optimizer" : optimizerChanges.isEmpty() ? "model" : "model and optimizer")
+                        + " than model \"" + model.name() + "\" has now: " + String.join("; ", all);
+                if (!allowChanges) {
+                    throw new IllegalStateException("BackupAndRestore: refusing to resume: " + what
+                            + ". Resume with the model and optimizer the backup was written for, delete the backups in "
+                            + backupDir + " to start over, or create the callback with allowChanges(true)");
+                }
+                if (!weightChanges.isEmpty()) {
+                    LOG.warn("BackupAndRestore: {}. allowChanges(true): the weights do not fit, so nothing is restored "
+                            + "and training starts from the beginning", what);
+                    return null;
+                }
+                String checkpointName = info.path("optimizer").path("name").asText("");
+                loadOptimizer = checkpointName.equals(model.compiled().optimizer().name());
+                LOG.warn("BackupAndRestore: {}. allowChanges(true): restoring the weights and the position{}", what,
+                        loadOptimizer ? " and the optimizer state; the current hyperparameters are kept"
+                                : "; the optimizer state is not restored, the current optimizer starts afresh");
+            }
+        }
         int count = model.weights().size();
         if (weights.size() != count || (count > 0 && weights.lastKey() != count - 1)) {
             throw new Unusable(weightsPath, "holds " + weights.size() + " weight arrays, model \"" + model.name()
@@ -346,11 +419,110 @@ public final class BackupAndRestore extends Callback {
         }
         try {
             model.setWeights(new ArrayList<>(weights.values()));
-            model.compiled().optimizer().loadStateDict(optimizer, model.parameters().length());
+            if (loadOptimizer) {
+                model.compiled().optimizer().loadStateDict(optimizer, model.parameters().length());
+            }
         } catch (IllegalArgumentException e) {
             throw new Unusable(weightsPath, "does not fit the model: " + firstLine(e));
         }
         return new Position(epoch, batch);
+    }
+
+    // ---------------------------------------------------------------- what a backup was written for
+
+    /** Per weight, by index: the variable's short name (after the last "/") and its shape. */
+    private static ObjectNode describeWeights(List<Variable> vars) {
+        ObjectNode m = JSON.createObjectNode();
+        ArrayNode list = m.putArray("weights");
+        for (Variable v : vars) {
+            ObjectNode w = list.addObject();
+            w.put("name", shortName(v.name()));
+            ArrayNode shape = w.putArray("shape");
+            for (long d : v.shape()) {
+                shape.add(d);
+            }
+        }
+        return m;
+    }
+
+    /** The optimizer's name and config, through a JSON round trip so that it compares equal to one read back. */
+    private static ObjectNode describeOptimizer(Optimizer o) {
+        if (o == null) {
+            return null;
+        }
+        ObjectNode m = JSON.createObjectNode();
+        m.put("name", o.name());
+        m.set("config", JSON.valueToTree(o.getConfig()));
+        try {
+            return (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String shortName(String name) {
+        return name == null ? "" : name.substring(name.lastIndexOf('/') + 1);
+    }
+
+    private static String shape(JsonNode shape) {
+        List<String> dims = new ArrayList<>();
+        shape.forEach(d -> dims.add(d.asText()));
+        return "(" + String.join(", ", dims) + (dims.size() == 1 ? ",)" : ")");
+    }
+
+    /** Every difference between the checkpoint's weight list and the model's, in order. */
+    private static List<String> compareWeights(JsonNode saved, List<Variable> vars) {
+        List<String> diffs = new ArrayList<>();
+        if (saved == null || !saved.path("weights").isArray()) {
+            return diffs;
+        }
+        JsonNode then = saved.get("weights");
+        JsonNode now = describeWeights(vars).get("weights");
+        if (then.size() != now.size()) {
+            diffs.add("weights: " + then.size() + " in the checkpoint, " + now.size() + " now");
+        }
+        for (int i = 0; i < Math.min(then.size(), now.size()); i++) {
+            JsonNode a = then.get(i), b = now.get(i);
+            String an = a.path("name").asText(""), bn = b.path("name").asText("");
+            if (!an.equals(bn)) {
+                diffs.add("weight " + i + ": " + an + " in the checkpoint, " + bn + " now");
+            }
+            if (!shape(a.path("shape")).equals(shape(b.path("shape")))) {
+                diffs.add("weight " + i + " (" + bn + "): shape " + shape(a.path("shape")) + " in the checkpoint, "
+                        + shape(b.path("shape")) + " now");
+            }
+        }
+        return diffs;
+    }
+
+    /**
+     * Every difference between the checkpoint's optimizer and the current one: the name, then each
+     * config key whose value differs (for two different optimizers, each key they share).
+     */
+    private static List<String> compareOptimizer(JsonNode saved, JsonNode now) {
+        List<String> diffs = new ArrayList<>();
+        if (saved == null || !saved.isObject() || now == null) {
+            return diffs;
+        }
+        String a = saved.path("name").asText(""), b = now.path("name").asText("");
+        if (!a.equals(b)) {
+            diffs.add("optimizer: " + a + " in the checkpoint, " + b + " now");
+        }
+        JsonNode ca = saved.path("config"), cb = now.path("config");
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        ca.fieldNames().forEachRemaining(keys::add);
+        cb.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            JsonNode va = ca.get(k), vb = cb.get(k);
+            if (!a.equals(b) && (va == null || vb == null)) {
+                continue; // a hyperparameter of only one of two different optimizers: the name difference says it
+            }
+            if (va == null || vb == null || !va.equals(vb)) {
+                diffs.add("optimizer " + k + ": " + (va == null ? "absent" : va.toString()) + " in the checkpoint, "
+                        + (vb == null ? "absent" : vb.toString()) + " now");
+            }
+        }
+        return diffs;
     }
 
     private static int nonNegativeInt(JsonNode info, String key, String path) throws Unusable {
@@ -442,5 +614,17 @@ public final class BackupAndRestore extends Callback {
     public String toString() {
         return "BackupAndRestore(" + backupDir + ", save_freq=" + (saveFreq == 0 ? "epoch" : saveFreq)
                 + ", delete_checkpoint=" + deleteCheckpoint + ")";
+    }
+
+    /**
+     * The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "BackupAndRestore", ...)}
+     * reads it back. {@code save_freq} is "epoch" or a number of training batches.
+     */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("backup_dir", backupDir);
+        c.put("save_freq", saveFreq == 0 ? "epoch" : (Object) saveFreq);
+        c.put("delete_checkpoint", deleteCheckpoint);
+        return c;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -187,5 +188,14 @@ public class CSVLogger extends Callback {
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         int e = Math.abs(exp);
         return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+    }
+
+    /** The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "CSVLogger", ...)} reads it back. */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("filename", filename.toString());
+        c.put("separator", separator);
+        c.put("append", append);
+        return c;
     }
 }

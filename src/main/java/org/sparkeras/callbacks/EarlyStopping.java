@@ -1,5 +1,6 @@
 package org.sparkeras.callbacks;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -248,5 +249,19 @@ public class EarlyStopping extends Callback {
     /** The number of epochs since the last improvement (Keras's {@code wait}). */
     public int waitCount() {
         return wait;
+    }
+
+    /** The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "EarlyStopping", ...)} reads it back. */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("monitor", monitor);
+        c.put("min_delta", minDelta);
+        c.put("patience", patience);
+        c.put("verbose", verbose);
+        c.put("mode", mode);
+        c.put("baseline", baseline);
+        c.put("restore_best_weights", restoreBestWeights);
+        c.put("start_from_epoch", startFromEpoch);
+        return c;
     }
 }

@@ -1,6 +1,7 @@
 package org.sparkeras.callbacks;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -355,5 +356,19 @@ public class ModelCheckpoint extends Callback {
             // Python right-aligns numbers with spaces.
             return " ".repeat(pad) + sign + body;
         }
+    }
+
+    /** The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "ModelCheckpoint", ...)} reads it back. */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("filepath", filepath);
+        c.put("monitor", monitor);
+        c.put("verbose", verbose);
+        c.put("save_best_only", saveBestOnly);
+        c.put("save_weights_only", saveWeightsOnly);
+        c.put("mode", mode);
+        c.put("save_freq", "epoch");
+        c.put("initial_value_threshold", initialValueThreshold);
+        return c;
     }
 }

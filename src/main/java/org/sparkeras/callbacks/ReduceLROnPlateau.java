@@ -1,5 +1,6 @@
 package org.sparkeras.callbacks;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,5 +186,19 @@ public class ReduceLROnPlateau extends Callback {
     /** The number of epochs since the last improvement or reduction (Keras's {@code wait}). */
     public int waitCount() {
         return wait;
+    }
+
+    /** The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "ReduceLROnPlateau", ...)} reads it back. */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("monitor", monitor);
+        c.put("factor", factor);
+        c.put("patience", patience);
+        c.put("verbose", verbose);
+        c.put("mode", mode);
+        c.put("min_delta", minDelta);
+        c.put("cooldown", cooldown);
+        c.put("min_lr", minLr);
+        return c;
     }
 }

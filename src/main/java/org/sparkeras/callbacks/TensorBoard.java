@@ -196,4 +196,16 @@ public class TensorBoard extends Callback {
         }
         return valWriter;
     }
+
+    /**
+     * The configuration, with Keras 3's argument names; {@code Registry.create(Kind.CALLBACK, "TensorBoard", ...)}
+     * reads it back. {@code update_freq} is "epoch", "batch" (every batch) or a number of batches.
+     */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("log_dir", logDir.toString());
+        c.put("update_freq", updateFreq == EPOCH ? "epoch" : updateFreq == 1 ? (Object) "batch" : (Object) updateFreq);
+        c.put("write_steps_per_second", writeStepsPerSecond);
+        return c;
+    }
 }

@@ -1,5 +1,6 @@
 package org.sparkeras.callbacks;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,5 +25,10 @@ public class TerminateOnNaN extends Callback {
             LOG.warn("Batch {}: Invalid loss {}, terminating training", batch, loss);
             model.setStopTraining(true);
         }
+    }
+
+    /** The configuration: TerminateOnNaN has no arguments, so it is empty. */
+    public Map<String, Object> getConfig() {
+        return new LinkedHashMap<>();
     }
 }

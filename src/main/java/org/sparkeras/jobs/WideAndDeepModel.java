@@ -1,6 +1,8 @@
 package org.sparkeras.jobs;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.sparkeras.autodiff.Tensor;
 import org.sparkeras.layers.Concatenate;
 import org.sparkeras.layers.Dense;
@@ -14,6 +16,8 @@ import org.sparkeras.models.Model;
  * <p>Inputs: wide_input, deep_input. Outputs: main_output, aux_output.
  */
 public final class WideAndDeepModel extends Model {
+    private final int units;
+    private final String activation;
     private final Dense hidden1;
     private final Dense hidden2;
     private final Concatenate concat;
@@ -21,6 +25,8 @@ public final class WideAndDeepModel extends Model {
     private final Dense auxOutput;
 
     public WideAndDeepModel(int units, String activation) {
+        this.units = units;
+        this.activation = activation;
         hidden1 = track(new Dense(units, activation));
         hidden2 = track(new Dense(units, activation));
         concat = track(new Concatenate());
@@ -36,6 +42,16 @@ public final class WideAndDeepModel extends Model {
         Tensor main = mainOutput.apply(concat.apply(List.of(wide, h2), training), training);
         Tensor aux = auxOutput.apply(h2, training);
         return List.of(main, aux);
+    }
+
+    /** The constructor arguments, so a registered factory can rebuild the model from a config. */
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name());
+        c.put("units", units);
+        c.put("activation", activation);
+        return c;
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.sparkeras.optimizers.RMSprop;
 import org.sparkeras.optimizers.SGD;
 
 /**
- * The built-in losses, metrics and optimizers of the {@link Registry}, with Keras names and
+ * The built-in losses, metrics, optimizers and callbacks of the {@link Registry}, with Keras names and
  * aliases. Uses the helpers of {@link BuiltIns} for reading configuration values.
  */
 final class BuiltInsTraining {
@@ -21,6 +21,7 @@ final class BuiltInsTraining {
         losses();
         metrics();
         optimizers();
+        callbacks();
     }
 
     private static void losses() {
@@ -168,5 +169,118 @@ final class BuiltInsTraining {
                         .beta1(BuiltIns.num(c, "beta_1", 0.9))
                         .beta2(BuiltIns.num(c, "beta_2", 0.999))
                         .epsilon(BuiltIns.num(c, "epsilon", 1e-7)), c));
+    }
+
+    /** A nullable number argument: null (or absent) stays null. */
+    private static Double nullableNum(Map<String, Object> c, String key) {
+        return c.get(key) == null ? null : BuiltIns.num(c, key, 0);
+    }
+
+    /** A required string argument. */
+    private static String required(String type, Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(type + ": missing required argument \"" + key + "\"");
+        }
+        return v.toString();
+    }
+
+    /** "epoch"/"batch" stay strings; an integral number becomes an Integer; anything else is refused. */
+    private static Object freq(Map<String, Object> c, String key, String dflt) {
+        Object v = c.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        return BuiltIns.integer(c, key, 0);
+    }
+
+    /**
+     * The built-in callbacks, with Keras 3's class names and argument names, read back from
+     * {@code getConfig()}. LearningRateScheduler and LambdaCallback hold Java functions, which are not
+     * configuration values: their names are registered so that a configuration naming them fails
+     * with that reason rather than as an unknown callback.
+     */
+    private static void callbacks() {
+        Registry.register(Registry.Kind.CALLBACK, "EarlyStopping", c -> {
+            BuiltIns.checkKeys("callback EarlyStopping", c, "monitor", "min_delta", "patience", "verbose", "mode",
+                    "baseline", "restore_best_weights", "start_from_epoch");
+            return new org.sparkeras.callbacks.EarlyStopping()
+                    .monitor(BuiltIns.str(c, "monitor", "val_loss"))
+                    .minDelta(BuiltIns.num(c, "min_delta", 0))
+                    .patience(BuiltIns.integer(c, "patience", 0))
+                    .verbose(BuiltIns.integer(c, "verbose", 0))
+                    .mode(BuiltIns.str(c, "mode", "auto"))
+                    .baseline(nullableNum(c, "baseline"))
+                    .restoreBestWeights(BuiltIns.bool(c, "restore_best_weights", false))
+                    .startFromEpoch(BuiltIns.integer(c, "start_from_epoch", 0));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "ModelCheckpoint", c -> {
+            BuiltIns.checkKeys("callback ModelCheckpoint", c, "filepath", "monitor", "verbose", "save_best_only",
+                    "save_weights_only", "mode", "save_freq", "initial_value_threshold");
+            Object saveFreq = freq(c, "save_freq", "epoch");
+            if (!"epoch".equals(saveFreq)) {
+                throw new IllegalArgumentException("ModelCheckpoint: save_freq must be \"epoch\" (saving every N "
+                        + "batches is not supported), received " + saveFreq);
+            }
+            return new org.sparkeras.callbacks.ModelCheckpoint(required("ModelCheckpoint", c, "filepath"))
+                    .monitor(BuiltIns.str(c, "monitor", "val_loss"))
+                    .verbose(BuiltIns.integer(c, "verbose", 0))
+                    .saveBestOnly(BuiltIns.bool(c, "save_best_only", false))
+                    .saveWeightsOnly(BuiltIns.bool(c, "save_weights_only", false))
+                    .mode(BuiltIns.str(c, "mode", "auto"))
+                    .saveFreq("epoch")
+                    .initialValueThreshold(nullableNum(c, "initial_value_threshold"));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "CSVLogger", c -> {
+            BuiltIns.checkKeys("callback CSVLogger", c, "filename", "separator", "append");
+            return new org.sparkeras.callbacks.CSVLogger(required("CSVLogger", c, "filename"))
+                    .separator(BuiltIns.str(c, "separator", ","))
+                    .append(BuiltIns.bool(c, "append", false));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "TensorBoard", c -> {
+            BuiltIns.checkKeys("callback TensorBoard", c, "log_dir", "update_freq", "write_steps_per_second");
+            org.sparkeras.callbacks.TensorBoard tb = new org.sparkeras.callbacks.TensorBoard(
+                    BuiltIns.str(c, "log_dir", "logs"));
+            Object updateFreq = freq(c, "update_freq", "epoch");
+            if (updateFreq instanceof Integer n) {
+                tb.updateFreq(n);
+            } else {
+                tb.updateFreq((String) updateFreq);
+            }
+            return tb.writeStepsPerSecond(BuiltIns.bool(c, "write_steps_per_second", false));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "ReduceLROnPlateau", c -> {
+            BuiltIns.checkKeys("callback ReduceLROnPlateau", c, "monitor", "factor", "patience", "verbose", "mode",
+                    "min_delta", "cooldown", "min_lr");
+            return new org.sparkeras.callbacks.ReduceLROnPlateau()
+                    .monitor(BuiltIns.str(c, "monitor", "val_loss"))
+                    .factor(BuiltIns.num(c, "factor", 0.1))
+                    .patience(BuiltIns.integer(c, "patience", 10))
+                    .verbose(BuiltIns.integer(c, "verbose", 0))
+                    .mode(BuiltIns.str(c, "mode", "auto"))
+                    .minDelta(BuiltIns.num(c, "min_delta", 1e-4))
+                    .cooldown(BuiltIns.integer(c, "cooldown", 0))
+                    .minLr(BuiltIns.num(c, "min_lr", 0.0));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "TerminateOnNaN", c -> {
+            BuiltIns.checkKeys("callback TerminateOnNaN", c);
+            return new org.sparkeras.callbacks.TerminateOnNaN();
+        });
+        Registry.register(Registry.Kind.CALLBACK, "BackupAndRestore", c -> {
+            BuiltIns.checkKeys("callback BackupAndRestore", c, "backup_dir", "save_freq", "delete_checkpoint");
+            return new org.sparkeras.callbacks.BackupAndRestore(required("BackupAndRestore", c, "backup_dir"),
+                    freq(c, "save_freq", "epoch"), BuiltIns.bool(c, "delete_checkpoint", true));
+        });
+        Registry.register(Registry.Kind.CALLBACK, "LearningRateScheduler", c -> {
+            throw new IllegalArgumentException("LearningRateScheduler cannot be created from a configuration: its "
+                    + "schedule is a Java function, which a configuration cannot hold; construct it in code");
+        });
+        Registry.register(Registry.Kind.CALLBACK, "LambdaCallback", c -> {
+            throw new IllegalArgumentException("LambdaCallback cannot be created from a configuration: its hooks are "
+                    + "Java functions, which a configuration cannot hold; construct it in code");
+        });
     }
 }

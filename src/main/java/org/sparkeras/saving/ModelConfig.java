@@ -25,8 +25,10 @@ import org.sparkeras.models.Sequential;
  * lists its layers; a Functional lists its layers with their {@code inbound_nodes} (each node a list
  * of {@code [layer_name, node_index, tensor_index, {}]}, Keras 2's layout) and its
  * {@code input_layers} / {@code output_layers}. Layers are created back through the closed
- * {@link Registry}; nothing is loaded by a class name read from the text. Subclassed models have no
- * architecture to write: their weights are saved instead.
+ * {@link Registry}; nothing is loaded by a class name read from the text. A subclassed model is
+ * written only when it implements {@code getConfig()} and its factory was registered by the caller
+ * under {@link Registry.Kind#MODEL}; otherwise its architecture is Java code and only its weights
+ * can be saved.
  */
 public final class ModelConfig {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -82,9 +84,25 @@ public final class ModelConfig {
             m.put("config", functionalConfig(f));
             return m;
         }
+        if (Registry.contains(Registry.Kind.MODEL, model.className()) && implementsGetConfig(model)) {
+            m.put("class_name", model.className());
+            m.put("config", model.getConfig());
+            return m;
+        }
         throw new IllegalArgumentException("Model \"" + model.name() + "\" is a subclassed model (" + model.getClass().getName()
                 + "): its architecture is Java code and cannot be written as a config; save and load its weights, "
-                + "and create the model in code");
+                + "and create the model in code, or implement getConfig() and register a factory with "
+                + "Registry.register(Registry.Kind.MODEL, \"" + model.className() + "\", config -> ...)");
+    }
+
+    /** Whether the model's own class (not Model or Layer) defines getConfig. */
+    private static boolean implementsGetConfig(Model model) {
+        try {
+            Class<?> declaring = model.getClass().getMethod("getConfig").getDeclaringClass();
+            return declaring != Layer.class && declaring != Model.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static Map<String, Object> layerConfig(Layer l) {
@@ -158,8 +176,11 @@ public final class ModelConfig {
         if ("Functional".equals(cls) || "Model".equals(cls)) {
             return functional(config);
         }
+        if (cls != null && Registry.contains(Registry.Kind.MODEL, cls.toString())) {
+            return Registry.create(Registry.Kind.MODEL, cls.toString(), config, Model.class);
+        }
         throw new IllegalArgumentException("Invalid model config: class_name \"" + cls
-                + "\" is not a model type; known: Sequential, Functional");
+                + "\" is not a model type; known: Sequential, Functional and registered subclassed models");
     }
 
     @SuppressWarnings("unchecked")
@@ -281,6 +302,9 @@ public final class ModelConfig {
     private static Layer layer(Map<String, Object> lc) {
         Object cls = lc.get("class_name");
         if ("Sequential".equals(cls) || "Functional".equals(cls)) {
+            return fromConfig(lc);
+        }
+        if (Registry.contains(Registry.Kind.MODEL, String.valueOf(cls))) {
             return fromConfig(lc);
         }
         Map<String, Object> c = new LinkedHashMap<>(map(lc.get("config"), cls + " config"));

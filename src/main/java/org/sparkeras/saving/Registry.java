@@ -21,7 +21,7 @@ public final class Registry {
     public enum Kind {
         ACTIVATION("activation", "activations"), INITIALIZER("initializer", "initializers"),
         REGULARIZER("regularizer", "regularizers"), LOSS("loss", "losses"), OPTIMIZER("optimizer", "optimizers"),
-        METRIC("metric", "metrics"), LAYER("layer", "layers");
+        METRIC("metric", "metrics"), LAYER("layer", "layers"), MODEL("model", "models"), CALLBACK("callback", "callbacks");
 
         private final String label;
         private final String plural;

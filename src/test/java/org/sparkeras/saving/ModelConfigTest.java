@@ -81,6 +81,44 @@ class ModelConfigTest {
         assertNotEquals(m.predict(x), copy.predict(x));
     }
 
+    /** A user's subclassed model that describes itself with getConfig. */
+    static final class Tiny extends Model {
+        private final int units;
+        private final Dense hidden;
+        private final Dense out;
+
+        Tiny(int units) {
+            this.units = units;
+            hidden = track(new Dense(units, "relu"));
+            out = track(new Dense(1));
+        }
+
+        @Override
+        public List<org.sparkeras.autodiff.Tensor> call(List<org.sparkeras.autodiff.Tensor> inputs, boolean training) {
+            return List.of(out.apply(hidden.apply(inputs.get(0), training), training));
+        }
+
+        @Override
+        public java.util.Map<String, Object> getConfig() {
+            return java.util.Map.of("name", name(), "units", units);
+        }
+    }
+
+    @Test
+    void aSubclassedModelWithGetConfigRegisteredByTheCallerRoundTrips() {
+        Registry.register(Registry.Kind.MODEL, "Tiny",
+                c -> new Tiny(((Number) c.get("units")).intValue()).named((String) c.get("name")));
+        Tiny m = new Tiny(7);
+        String json = m.toJson();
+        assertTrue(json.contains("\"class_name\" : \"Tiny\""), json);
+        Model copy = Model.fromJson(json);
+        assertTrue(copy instanceof Tiny);
+        assertEquals(json, copy.toJson());
+        m.build(List.of(new long[] {3}));
+        copy.build(List.of(new long[] {3}));
+        assertEquals(m.countParams(), copy.countParams());
+    }
+
     @Test
     void nestedModelsRoundTrip() {
         Input in = Input.of("x", 3);
