@@ -93,6 +93,11 @@ public final class ModelArchive {
      */
     public static void save(Model model, String path, boolean overwrite, Long seed) throws IOException {
         Map<String, Object> config = new LinkedHashMap<>(ModelConfig.toConfig(model));
+        if (!(model instanceof org.sparkeras.models.Sequential) && !(model instanceof org.sparkeras.models.Functional)) {
+            // A subclassed model's layers get automatic names that differ between two instances in one
+            // JVM: record the weight order so loading can match them by position.
+            config.put("weight_names", model.weights().stream().map(Variable::name).toList());
+        }
         Map<String, Object> compile = compileConfig(model);
         byte[] optimizerState = null;
         if (compile != null) {
@@ -276,6 +281,34 @@ public final class ModelArchive {
 
     // ---------------------------------------------------------------- load
 
+    /**
+     * For a subclassed model saved with its weight order, the tensors renamed to this instance's
+     * variable names position by position; otherwise the tensors as they are.
+     */
+    private static Map<String, INDArray> byPosition(Model model, Map<String, INDArray> tensors, Object weightNames,
+            String path) {
+        if (!(weightNames instanceof List<?> names)) {
+            return tensors;
+        }
+        List<Variable> vars = model.weights();
+        if (names.size() != vars.size()) {
+            throw bad(path, CONFIG, "weight_names lists " + names.size() + " weights, model \"" + model.name() + "\" has "
+                    + vars.size());
+        }
+        Map<String, INDArray> renamed = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            INDArray t = tensors.get(String.valueOf(names.get(i)));
+            if (t == null) {
+                throw bad(path, WEIGHTS, "weight \"" + names.get(i) + "\" listed in " + CONFIG + " is missing");
+            }
+            renamed.put(vars.get(i).name(), t);
+        }
+        if (renamed.size() != tensors.size()) {
+            throw bad(path, WEIGHTS, "holds " + tensors.size() + " tensors, " + CONFIG + " lists " + names.size());
+        }
+        return renamed;
+    }
+
     /** Loads an archive written by {@link #save}; see the class notes for the checks. */
     public static Model load(String path) throws IOException {
         byte[] archive = FileStore.read(path, MAX_ARCHIVE_BYTES);
@@ -297,6 +330,7 @@ public final class ModelArchive {
         }
         // Weights and optimizer state are decoded (and validated) before the model is created.
         SafeTensors.Content weights = SafeTensors.read(entries.get(WEIGHTS), path + "!" + WEIGHTS);
+        Object weightNames = config.remove("weight_names");
         SafeTensors.Content optimizerState = entries.containsKey(OPTIMIZER)
                 ? SafeTensors.read(entries.get(OPTIMIZER), path + "!" + OPTIMIZER) : null;
         entries.clear();
@@ -309,7 +343,7 @@ public final class ModelArchive {
             // A config of the wrong JSON types (a string where a number belongs, ...) is bad input too.
             throw bad(path, CONFIG, "malformed model config (" + e + ")");
         }
-        assignWeights(model, weights.tensors(), path + "!" + WEIGHTS);
+        assignWeights(model, byPosition(model, weights.tensors(), weightNames, path), path + "!" + WEIGHTS);
         if (compile != null) {
             compile(model, compile, path);
             if (optimizerState != null) {

@@ -87,6 +87,13 @@ public final class ModelConfig {
         if (Registry.contains(Registry.Kind.MODEL, model.className()) && implementsGetConfig(model)) {
             m.put("class_name", model.className());
             m.put("config", model.getConfig());
+            if (model.isModelBuilt()) {
+                List<Object> shapes = new ArrayList<>();
+                for (long[] s : model.inputShapes()) {
+                    shapes.add(batchShape(s));
+                }
+                m.put("build_input_shapes", shapes);
+            }
             return m;
         }
         throw new IllegalArgumentException("Model \"" + model.name() + "\" is a subclassed model (" + model.getClass().getName()
@@ -177,7 +184,15 @@ public final class ModelConfig {
             return functional(config);
         }
         if (cls != null && Registry.contains(Registry.Kind.MODEL, cls.toString())) {
-            return Registry.create(Registry.Kind.MODEL, cls.toString(), config, Model.class);
+            Model model = Registry.create(Registry.Kind.MODEL, cls.toString(), config, Model.class);
+            if (m.get("build_input_shapes") instanceof List<?> shapes) {
+                List<long[]> perSample = new ArrayList<>();
+                for (Object s : shapes) {
+                    perSample.add(perSample(s));
+                }
+                model.build(perSample);
+            }
+            return model;
         }
         throw new IllegalArgumentException("Invalid model config: class_name \"" + cls
                 + "\" is not a model type; known: Sequential, Functional and registered subclassed models");
