@@ -75,8 +75,19 @@ public final class FileStore {
 
     private FileStore() {}
 
+    /**
+     * The default Hadoop configuration, parsed once: a new {@code Configuration} parses its XML
+     * resources again (about 12 ms), and copies of a loaded one are cheap.
+     */
+    private static final Configuration DEFAULTS = loaded(new Configuration());
+
+    private static Configuration loaded(Configuration c) {
+        c.size();
+        return c;
+    }
+
     private static Configuration conf(Configuration base) {
-        Configuration conf = base == null ? new Configuration() : new Configuration(base);
+        Configuration conf = new Configuration(base == null ? DEFAULTS : base);
         conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
         conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
         // The FileSystem cache is keyed by scheme, not by configuration: a cached checksumming local
