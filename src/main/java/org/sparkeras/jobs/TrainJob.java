@@ -104,7 +104,7 @@ public final class TrainJob implements Callable<Integer> {
             return JobRunner.DIVERGED;
         }
         LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
-        saveModel(model, output);
+        saveModel(model, output, seed);
 
         Map<String, Double> test = model.evaluate(data.xTest(), data.yTest(), 256);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -127,9 +127,9 @@ public final class TrainJob implements Callable<Integer> {
      * Writes the trained model into the run directory: the model archive {@code model.zip}, or for
      * a subclassed model (whose architecture is code) its weights, {@code model.weights.safetensors}.
      */
-    static void saveModel(Model model, Path output) {
+    static void saveModel(Model model, Path output, long seed) {
         if (model instanceof org.sparkeras.models.Sequential || model instanceof org.sparkeras.models.Functional) {
-            model.save(output.resolve("model.zip").toString(), true);
+            model.save(output.resolve("model.zip").toString(), true, seed);
         } else {
             model.saveWeights(output.resolve("model.weights.safetensors").toString());
         }
