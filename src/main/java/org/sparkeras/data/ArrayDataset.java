@@ -137,11 +137,51 @@ public final class ArrayDataset implements Dataset {
         return (samples + batchSize - 1) / batchSize;
     }
 
+    /** The input arrays (C-contiguous). */
+    public List<INDArray> inputs() {
+        return x;
+    }
+
+    /** The target arrays (C-contiguous; empty for prediction). */
+    public List<INDArray> targets() {
+        return y;
+    }
+
+    /** The per-sample weights with class weights folded in (DOUBLE), or null. */
+    public INDArray sampleWeights() {
+        return sampleWeight;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public boolean shuffles() {
+        return shuffle;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
     @Override
     public Iterator<Batch> batches(int epoch) {
+        return batches(epoch, 0);
+    }
+
+    /**
+     * The batches of {@code epoch} from batch index {@code firstBatch} on: the same batches, in the
+     * same order, as {@code batches(epoch)} after skipping {@code firstBatch} of them, without
+     * gathering the skipped ones.
+     */
+    public Iterator<Batch> batches(int epoch, long firstBatch) {
+        if (firstBatch < 0) {
+            throw new IllegalArgumentException("firstBatch must be >= 0, received " + firstBatch);
+        }
         final int[] order = shuffle ? permutation(samples, seed, epoch) : null;
+        final long first = Math.min((long) samples, firstBatch * batchSize);
         return new Iterator<>() {
-            int start;
+            int start = (int) first;
 
             @Override
             public boolean hasNext() {

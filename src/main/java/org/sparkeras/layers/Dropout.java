@@ -41,6 +41,15 @@ public class Dropout extends Layer {
         return Ops.dropout(inputs, rate, random);
     }
 
+    /**
+     * Restarts the mask stream from {@code streamSeed} combined with the layer's own seed (or 0):
+     * a distributed trainer calls this at the start of every round with a seed derived from
+     * (seed, epoch, round, partition), so a retried task draws the same masks.
+     */
+    public void reseed(long streamSeed) {
+        random = new SplittableRandom((seed != null ? seed : 0L) * 0x9E3779B97F4A7C15L ^ streamSeed);
+    }
+
     @Override
     protected void checkInput(int index, long[] perSample) {
         // Element-wise: any shape.

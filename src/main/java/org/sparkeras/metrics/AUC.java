@@ -164,6 +164,30 @@ public class AUC extends Metric {
         allocate();
     }
 
+    /** The four confusion counts per threshold: TP, FP, TN, FN, each {@code num_thresholds} long. */
+    @Override
+    public double[] stateVector() {
+        int n = numThresholds;
+        double[] s = new double[4 * n];
+        System.arraycopy(truePositives, 0, s, 0, n);
+        System.arraycopy(falsePositives, 0, s, n, n);
+        System.arraycopy(trueNegatives, 0, s, 2 * n, n);
+        System.arraycopy(falseNegatives, 0, s, 3 * n, n);
+        return s;
+    }
+
+    @Override
+    public void mergeState(double[] state) {
+        int n = numThresholds;
+        checkStateLength(state, 4 * n);
+        for (int i = 0; i < n; i++) {
+            truePositives[i] += state[i];
+            falsePositives[i] += state[n + i];
+            trueNegatives[i] += state[2 * n + i];
+            falseNegatives[i] += state[3 * n + i];
+        }
+    }
+
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();

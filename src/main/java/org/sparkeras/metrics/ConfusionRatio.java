@@ -72,6 +72,19 @@ public abstract class ConfusionRatio extends Metric {
         misses = 0;
     }
 
+    /** {@code [true positives, misses]}. */
+    @Override
+    public double[] stateVector() {
+        return new double[] {truePositives, misses};
+    }
+
+    @Override
+    public void mergeState(double[] state) {
+        checkStateLength(state, 2);
+        truePositives += state[0];
+        misses += state[1];
+    }
+
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();

@@ -66,6 +66,19 @@ public class Mean extends Metric {
         count = 0;
     }
 
+    /** {@code [total, count]}. */
+    @Override
+    public double[] stateVector() {
+        return new double[] {total, count};
+    }
+
+    @Override
+    public void mergeState(double[] state) {
+        checkStateLength(state, 2);
+        total += state[0];
+        count += state[1];
+    }
+
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();

@@ -30,6 +30,27 @@ public abstract class Metric {
     /** Forgets everything accumulated. */
     public abstract void resetState();
 
+    /**
+     * The accumulated state as numbers that add up: the state after two disjoint sets of batches is
+     * the element-wise sum of their two vectors. A distributed trainer sums the vectors of its
+     * workers and {@link #mergeState merges} them into the driver's metric.
+     */
+    public abstract double[] stateVector();
+
+    /**
+     * Adds a {@link #stateVector()} of a metric of the same type and configuration to this one's
+     * state, as if this metric had also seen those batches.
+     */
+    public abstract void mergeState(double[] state);
+
+    /** Checks the length of a state vector given to {@link #mergeState}. */
+    protected final void checkStateLength(double[] state, int expected) {
+        if (state == null || state.length != expected) {
+            throw new IllegalArgumentException("Metric \"" + name + "\": a merged state needs " + expected
+                    + " values, received " + (state == null ? "null" : String.valueOf(state.length)));
+        }
+    }
+
     /** The constructor arguments by Keras name. */
     public abstract Map<String, Object> getConfig();
 

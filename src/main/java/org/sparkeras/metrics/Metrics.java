@@ -91,9 +91,27 @@ public final class Metrics {
 
         @Override
         public void resetState() {
-            if (delegate != null) {
+            if (delegate instanceof Mean) {
+                delegate = null; // a merge placeholder: the next batch chooses the real accuracy
+            } else if (delegate != null) {
                 delegate.resetState();
             }
+        }
+
+        /** Every accuracy it may become keeps {@code [total, count]}. */
+        @Override
+        public double[] stateVector() {
+            return delegate == null ? new double[2] : delegate.stateVector();
+        }
+
+        @Override
+        public void mergeState(double[] state) {
+            if (delegate == null) {
+                // Merging on a driver that saw no batch: the kind of accuracy does not matter for
+                // total / count; the first real batch is never preceded by a merge (reset clears it).
+                delegate = new Mean(name());
+            }
+            delegate.mergeState(state);
         }
 
         @Override

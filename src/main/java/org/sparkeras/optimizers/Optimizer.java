@@ -175,6 +175,40 @@ public abstract class Optimizer {
         iterations = (long) it.getDouble(0);
     }
 
+    /**
+     * The live state arrays for a parameter vector of {@code parameterCount} values (created, as
+     * zeros, when absent or sized for another count), laid out like the flat parameter vector.
+     * Writing into them changes the optimizer: a distributed trainer copies them to and from its
+     * workers with this. Plain SGD without momentum has none.
+     */
+    public float[][] stateArrays(long parameterCount) {
+        if (stateLength != parameterCount) {
+            createState((int) parameterCount);
+            stateLength = parameterCount;
+        }
+        float[][] s = state();
+        int n = 0;
+        for (float[] a : s) {
+            n += a == null ? 0 : 1;
+        }
+        float[][] out = new float[n][];
+        int k = 0;
+        for (float[] a : s) {
+            if (a != null) {
+                out[k++] = a;
+            }
+        }
+        return out;
+    }
+
+    /** Sets the number of updates applied so far (it drives bias corrections and schedules). */
+    public void setIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException(name() + ": iterations must be >= 0, received " + iterations);
+        }
+        this.iterations = iterations;
+    }
+
     /** The number of updates applied so far. */
     public long iterations() {
         return iterations;

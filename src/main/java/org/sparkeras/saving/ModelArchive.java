@@ -92,6 +92,14 @@ public final class ModelArchive {
      * {@code metadata.json}. The seed is informational: loading does not reseed.
      */
     public static void save(Model model, String path, boolean overwrite, Long seed) throws IOException {
+        FileStore.write(path, toBytes(model, seed), overwrite);
+    }
+
+    /**
+     * The archive {@link #save} writes, in memory (a distributed trainer ships it to its workers
+     * once per fit). {@code seed} may be null.
+     */
+    public static byte[] toBytes(Model model, Long seed) throws IOException {
         Map<String, Object> config = new LinkedHashMap<>(ModelConfig.toConfig(model));
         if (!(model instanceof org.sparkeras.models.Sequential) && !(model instanceof org.sparkeras.models.Functional)) {
             // A subclassed model's layers get automatic names that differ between two instances in one
@@ -129,7 +137,7 @@ public final class ModelArchive {
                 stored(zip, OPTIMIZER, optimizerState);
             }
         }
-        FileStore.write(path, bytes.toByteArray(), overwrite);
+        return bytes.toByteArray();
     }
 
     private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
@@ -235,6 +243,14 @@ public final class ModelArchive {
         return out;
     }
 
+    /**
+     * Whether an archive of {@code model} would hold its full compile settings (optimizer, losses
+     * and metrics known to the {@link Registry} by name), so a loaded copy trains the same way.
+     */
+    public static boolean hasCompileConfig(Model model) {
+        return compileConfig(model) != null;
+    }
+
     /** Every weight of the model by its variable name; names must be unique. */
     public static Map<String, INDArray> namedWeights(Model model) {
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -311,7 +327,14 @@ public final class ModelArchive {
 
     /** Loads an archive written by {@link #save}; see the class notes for the checks. */
     public static Model load(String path) throws IOException {
-        byte[] archive = FileStore.read(path, MAX_ARCHIVE_BYTES);
+        return fromBytes(FileStore.read(path, MAX_ARCHIVE_BYTES), path);
+    }
+
+    /**
+     * Loads an archive held in memory, with every check of {@link #load}; {@code path} names its
+     * source in error messages.
+     */
+    public static Model fromBytes(byte[] archive, String path) throws IOException {
         Map<String, byte[]> entries = readEntries(archive, path);
         for (String required : List.of(METADATA, CONFIG, WEIGHTS)) {
             if (!entries.containsKey(required)) {

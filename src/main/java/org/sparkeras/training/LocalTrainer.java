@@ -234,8 +234,19 @@ public final class LocalTrainer implements Trainer {
 
     @Override
     public Map<String, Double> evaluate(Model model, Dataset data) {
+        return evaluateInto(model, data, new Trackers(model, model.compiled())).logs();
+    }
+
+    /**
+     * The loss and metric sums over every batch of {@code data} (see {@link Trackers.State}); a
+     * distributed trainer adds up the states of its partitions.
+     */
+    public Trackers.State evaluateState(Model model, Dataset data) {
+        return evaluateInto(model, data, new Trackers(model, model.compiled())).state();
+    }
+
+    private Trackers evaluateInto(Model model, Dataset data, Trackers trackers) {
         CompiledState compiled = model.compiled();
-        Trackers trackers = new Trackers(model, compiled);
         trackers.reset();
         Iterator<Batch> it = data.batches(0);
         pool.activate();
@@ -255,7 +266,7 @@ public final class LocalTrainer implements Trainer {
             pool.reset();
             ArrayPool.deactivate();
         }
-        return trackers.logs();
+        return trackers;
     }
 
     @Override
@@ -348,7 +359,7 @@ public final class LocalTrainer implements Trainer {
             }
         }
 
-        void update(Batch batch, List<Tensor> outputs, double loss, double[] outLosses) {
+        public void update(Batch batch, List<Tensor> outputs, double loss, double[] outLosses) {
             int n = batch.size();
             lossSum += loss * n;
             for (int i = 0; i < outLosses.length; i++) {
@@ -360,6 +371,58 @@ public final class LocalTrainer implements Trainer {
                     m.updateState(batch.y().get(i), outputs.get(i).value(), batch.sampleWeight());
                 }
             }
+        }
+
+        /**
+         * The sums behind {@link #logs()}: loss sums weighted by batch size, the sample count and
+         * each metric's additive state (outputs in order, metrics in compile order). Two trackers'
+         * states add up to the state of one tracker that saw both sets of batches.
+         */
+        public record State(double lossSum, double[] outputLossSums, long samples, double[][] metricStates)
+                implements java.io.Serializable {
+        }
+
+        /** A copy of the current sums; see {@link State}. */
+        public State state() {
+            List<double[]> ms = new ArrayList<>();
+            for (int i = 0; i < outputNames.size(); i++) {
+                for (Metric m : compiled.metrics(i)) {
+                    ms.add(m.stateVector());
+                }
+            }
+            return new State(lossSum, outputLossSums.clone(), samples, ms.toArray(new double[0][]));
+        }
+
+        /** Adds another tracker's {@link State} (of the same model and compile settings) to this one. */
+        public void merge(State other) {
+            if (other.outputLossSums().length != outputLossSums.length) {
+                throw new IllegalArgumentException("Tracker state has " + other.outputLossSums().length
+                        + " output losses, this model has " + outputLossSums.length + " outputs");
+            }
+            lossSum += other.lossSum();
+            for (int i = 0; i < outputLossSums.length; i++) {
+                outputLossSums[i] += other.outputLossSums()[i];
+            }
+            samples += other.samples();
+            int k = 0;
+            for (int i = 0; i < outputNames.size(); i++) {
+                for (Metric m : compiled.metrics(i)) {
+                    if (k >= other.metricStates().length) {
+                        throw new IllegalArgumentException("Tracker state has " + other.metricStates().length
+                                + " metric states, the model compiles more metrics");
+                    }
+                    m.mergeState(other.metricStates()[k++]);
+                }
+            }
+            if (k != other.metricStates().length) {
+                throw new IllegalArgumentException("Tracker state has " + other.metricStates().length
+                        + " metric states, the model compiles " + k);
+            }
+        }
+
+        /** The number of samples accumulated since the last reset. */
+        public long samples() {
+            return samples;
         }
 
         /** The current values by Keras key. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * Optimizer opt = new SGD().learningRate(new ExponentialDecay(0.1, 1000, 0.96));
  * }</pre>
  */
-public abstract class LearningRateSchedule {
+public abstract class LearningRateSchedule implements java.io.Serializable {
     /** The learning rate for the update that follows {@code step} completed updates. */
     public abstract double at(long step);
 
