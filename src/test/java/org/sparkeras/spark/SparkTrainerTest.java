@@ -237,6 +237,9 @@ class SparkTrainerTest {
                 () -> trainer.fit(m, frame(0, 50).withColumn("features", org.apache.spark.sql.functions.lit("x")),
                         Columns.single("features", "label"), Fit.epochs(1).verbose(0)));
         assertTrue(type.getMessage().contains("string"), type.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> trainer.fit(m, frame(0, 50).limit(0), Columns.single("features", "label"), Fit.epochs(1).verbose(0)));
+        assertTrue(none.getMessage().contains("no rows"), none.getMessage());
         // Labels out of range: found by the preparing job, naming the partition.
         org.apache.spark.sql.Dataset<Row> bad = frame(0, 50).withColumn("label", org.apache.spark.sql.functions.lit(3));
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
