@@ -9,6 +9,7 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -93,6 +94,8 @@ public final class SparkDataset {
     private final List<long[]> inputShapes;
     private final int outputs;
     private final boolean weighted;
+    /** Broadcasts the blocks are read from (in-memory arrays), destroyed by {@link #unpersist()}. */
+    private final List<Broadcast<Block>> broadcasts = new ArrayList<>();
 
     private SparkDataset(JavaRDD<Block> blocks, JavaRDD<Sample> rows, long[] sizes, List<long[]> inputShapes, int outputs,
             boolean weighted) {
@@ -193,9 +196,21 @@ public final class SparkDataset {
             }
             blocks.add(new Block(to - from, bx, by, wAll == null ? null : java.util.Arrays.copyOfRange(wAll, from, to)));
         }
-        JavaRDD<Block> rdd = sc.parallelize(blocks, parts).setName("sparkeras blocks (arrays)");
+        // One broadcast per block, and an RDD of indices that reads them: a parallelized collection
+        // would put the data into every task of every round (its partitions hold the data).
+        List<Broadcast<Block>> shared = new ArrayList<>(parts);
+        List<Integer> indices = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            shared.add(sc.broadcast(blocks.get(p)));
+            indices.add(p);
+        }
+        blocks.clear();
+        JavaRDD<Block> rdd = sc.parallelize(indices, parts)
+                .map(p -> shared.get(p).value()).setName("sparkeras blocks (arrays)");
         rdd.persist(options.storageLevel());
-        return new SparkDataset(rdd, null, sizes, shapes, ys.size(), wAll != null);
+        SparkDataset d = new SparkDataset(rdd, null, sizes, shapes, ys.size(), wAll != null);
+        d.broadcasts.addAll(shared);
+        return d;
     }
 
     static RowReader reader(org.apache.spark.sql.types.StructType schema, Columns columns, Model model) {
@@ -470,6 +485,10 @@ public final class SparkDataset {
         if (blocks != null) {
             blocks.unpersist(false);
         }
+        for (Broadcast<Block> b : broadcasts) {
+            b.destroy();
+        }
+        broadcasts.clear();
     }
 
     @Override

@@ -122,6 +122,11 @@ public final class SparkTrainer implements Trainer {
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", cpus);
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", cpus);
+        // Each round ships parameters out and results (a few MB of floats per partition) back:
+        // results go straight back with the task status instead of through a block fetch, and
+        // float vectors barely compress, so broadcasts are not compressed.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
+        conf.setIfMissing("spark.broadcast.compress", "false");
         return conf;
     }
 
