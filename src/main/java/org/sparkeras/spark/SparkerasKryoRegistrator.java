@@ -5,6 +5,8 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkeras.training.LocalTrainer;
 
@@ -41,18 +43,36 @@ public final class SparkerasKryoRegistrator implements KryoRegistrator {
         kryo.register(scala.Tuple2[].class);
     }
 
+    /**
+     * A float array as its little-endian bytes, copied in bulk (Kryo's own writeFloats stores one
+     * float at a time; parameter vectors are megabytes per round).
+     */
     static void writeFloats(Output out, float[] a) {
         if (a == null) {
             out.writeInt(-1, true);
             return;
         }
         out.writeInt(a.length, true);
-        out.writeFloats(a);
+        if (a.length < 64) {
+            out.writeFloats(a);
+            return;
+        }
+        byte[] bytes = new byte[a.length * 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a);
+        out.writeBytes(bytes);
     }
 
     static float[] readFloats(Input in) {
         int n = in.readInt(true);
-        return n < 0 ? null : in.readFloats(n);
+        if (n < 0) {
+            return null;
+        }
+        if (n < 64) {
+            return in.readFloats(n);
+        }
+        float[] a = new float[n];
+        ByteBuffer.wrap(in.readBytes(n * 4)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        return a;
     }
 
     static void writeFloats2(Output out, float[][] a) {
