@@ -23,17 +23,34 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
 fi
 
 # Builds the project once (or again when sources are newer than the build) and prints the
-# runtime classpath.
+# classpath the jobs run with: the classes, the runtime dependencies (target/classpath.txt) and the
+# provided ones (target/classpath-provided.txt: Spark, which spark-submit supplies on a cluster but
+# `--master local[*]` outside spark-submit needs here). Two build-classpath runs, because
+# includeScope=runtime leaves provided out and the default scope (test) brings the test jars in
+# (the user property is includeScope; mdep.includeScope is not read by the plugin).
 sparkeras_classpath() {
   local target="$SPARKERAS_HOME/target"
-  local stamp="$target/classpath.txt"
-  if [ ! -f "$stamp" ] || [ ! -d "$target/classes" ] \
+  local stamp="$target/classpath.txt" provided="$target/classpath-provided.txt"
+  if [ ! -f "$stamp" ] || [ ! -f "$provided" ] || [ ! -d "$target/classes" ] \
      || [ -n "$(find "$SPARKERAS_HOME/src/main" "$SPARKERAS_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "Building Sparkeras (first run or sources changed)..." >&2
+    local started; started=$(date +%s)
     (cd "$SPARKERAS_HOME" && mvn -q -Dmaven.test.skip=true package dependency:build-classpath \
-        -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2 || return 1
+        -Dmdep.outputFile=target/classpath-provided.txt -DincludeScope=provided \
+      && mvn -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >&2 \
+      || return 1
+    # build-classpath leaves an unchanged file as it is: date both with the build's start for the
+    # check above (a source edited during the build is newer, so the next run builds again).
+    touch -d "@$started" "$stamp" "$provided"
   fi
-  echo "$target/classes:$(cat "$stamp")"
+  echo "$target/classes:$(cat "$stamp"):$(cat "$provided")"
 }
+
+# JVM flags every job gets (before JAVA_OPTS, which may override them): the Java 17 module openings
+# Spark needs, the same list as pom.xml's spark.add-opens property (read from there), and the SLF4J
+# provider: slf4j-simple and Spark's log4j binding are both on the classpath, pick slf4j-simple.
+spark_add_opens=$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p' "$SPARKERAS_HOME/pom.xml")
+SPARKERAS_JVM_FLAGS="$spark_add_opens -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dslf4j.internal.verbosity=WARN"
+unset spark_add_opens
 
 JAVA_OPTS_DEFAULT="-Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.awt.headless=true"

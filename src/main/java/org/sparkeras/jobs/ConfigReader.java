@@ -56,6 +56,32 @@ public final class ConfigReader {
         require(c.training().optimizer(), "training.optimizer", file);
         require(c.training().loss(), "training.loss", file);
         require(c.training().epochs(), "training.epochs", file);
+        checkSpark(c.training().spark(), file);
+    }
+
+    /** The values {@code training.spark} may hold (the storage level is checked against Spark when it is used). */
+    static final java.util.List<String> NON_FINITE_POLICIES = java.util.List.of("stop", "fail", "drop");
+
+    private static void checkSpark(JobConfig.SparkSpec s, Path file) {
+        if (s == null) {
+            return;
+        }
+        atLeastOne(s.averagingFrequency(), "training.spark.averaging_frequency", file);
+        atLeastOne(s.partitions(), "training.spark.partitions", file);
+        atLeastOne(s.aggregationDepth(), "training.spark.aggregation_depth", file);
+        if (s.onNonFinite() != null && !NON_FINITE_POLICIES.contains(s.onNonFinite().toLowerCase(java.util.Locale.ROOT))) {
+            throw new BadInputException("Bad config value at training.spark.on_non_finite in " + file + ": \""
+                    + s.onNonFinite() + "\"; known values: " + String.join(", ", NON_FINITE_POLICIES));
+        }
+        if (s.storageLevel() != null && s.storageLevel().isBlank()) {
+            throw new BadInputException("Bad config value at training.spark.storage_level in " + file + ": empty");
+        }
+    }
+
+    private static void atLeastOne(Integer v, String key, Path file) {
+        if (v != null && v < 1) {
+            throw new BadInputException("Bad config value at " + key + " in " + file + ": must be >= 1, received " + v);
+        }
     }
 
     private static void require(Object value, String key, Path file) {

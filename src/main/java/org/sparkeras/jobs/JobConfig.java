@@ -1,5 +1,6 @@
 package org.sparkeras.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,13 @@ import java.util.Map;
  * data:     {source: mnist | california_housing, path: ..., validation_samples: 5000,
  *            inputs: {wide_input: [0, 5]}}
  * training: {optimizer: {name: sgd, learning_rate: 0.001}, loss: mse | [mse, mse] | {main_output: mse},
- *            loss_weights: [0.9, 0.1], metrics: [...], epochs: 20, batch_size: 32, seed: 42, verbose: 1}
+ *            loss_weights: [0.9, 0.1], metrics: [...], epochs: 20, batch_size: 32, seed: 42, verbose: 1,
+ *            spark: {averaging_frequency: 32, partitions: 4, average_optimizer_state: true, aggregation_depth: 1,
+ *                    storage_level: MEMORY_AND_DISK, streaming: false, on_non_finite: stop}}
  * </pre>
+ *
+ * <p>{@code training.spark} is used only when the job trains on Spark ({@code --master}, or under
+ * spark-submit); {@code batch_size} is then the batch of each worker.
  */
 public record JobConfig(
         @JsonProperty("description") String description,
@@ -57,5 +63,20 @@ public record JobConfig(
             @JsonProperty("epochs") Integer epochs,
             @JsonProperty("batch_size") Integer batchSize,
             @JsonProperty("seed") Long seed,
-            @JsonProperty("verbose") Integer verbose) {}
+            @JsonProperty("verbose") Integer verbose,
+            @JsonProperty("spark") @JsonInclude(JsonInclude.Include.NON_NULL) SparkSpec spark) {}
+
+    /**
+     * Data-parallel training settings (see {@code org.sparkeras.spark.SparkTrainer}); every key is
+     * optional. {@code partitions} defaults to the Spark context's default parallelism,
+     * {@code storage_level} is a name of {@code org.apache.spark.storage.StorageLevel}.
+     */
+    public record SparkSpec(
+            @JsonProperty("averaging_frequency") Integer averagingFrequency,
+            @JsonProperty("partitions") Integer partitions,
+            @JsonProperty("average_optimizer_state") Boolean averageOptimizerState,
+            @JsonProperty("aggregation_depth") Integer aggregationDepth,
+            @JsonProperty("storage_level") String storageLevel,
+            @JsonProperty("streaming") Boolean streaming,
+            @JsonProperty("on_non_finite") String onNonFinite) {}
 }

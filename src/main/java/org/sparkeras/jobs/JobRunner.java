@@ -8,7 +8,8 @@ import picocli.CommandLine;
 
 /**
  * Runs a job command and maps failures to the exit codes the job scripts promise: 0 done, 2 bad
- * input or config, 3 infrastructure failure (I/O), 4 divergence (returned by the job itself).
+ * input or config, 3 infrastructure failure (I/O, a failed Spark job), 4 divergence (returned by the
+ * job itself, or a {@link JobFailedException} carrying it).
  */
 public final class JobRunner {
     public static final int OK = 0, BAD_INPUT = 2, INFRASTRUCTURE = 3, DIVERGED = 4;
@@ -21,6 +22,10 @@ public final class JobRunner {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof JobFailedException f) {
+                err.println("error: " + f.getMessage());
+                return f.exitCode();
+            }
             if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
                 err.println("error: " + e.getMessage());
                 return BAD_INPUT;

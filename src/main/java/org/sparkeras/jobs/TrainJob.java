@@ -37,12 +37,19 @@ import picocli.CommandLine.Option;
  * in {@code tensorboard/} and the trained model ({@code model.zip}, or
  * {@code model.weights.safetensors} for a subclassed model).
  *
- * <p>Exit codes: 0 trained, 2 bad input or config, 3 infrastructure failure (I/O), 4 divergence
- * (non-finite loss; nothing but the history is written).
+ * <p>With {@code --master <url>} (or when launched by spark-submit, whose {@code --master} then
+ * applies) the model trains data-parallel on Spark ({@link SparkJob}, {@code training.spark} in the
+ * config); the run directory is the same, and {@code metrics.json} also records the trainer, master,
+ * partitions, averaging frequency and mean per-round overhead. Without it the job trains in this JVM.
+ *
+ * <p>Exit codes: 0 trained, 2 bad input or config, 3 infrastructure failure (I/O, a failed Spark
+ * job), 4 divergence (non-finite loss; nothing but the history is written). No model is written
+ * unless training and the test evaluation succeeded.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a Sparkeras model from a config file and writes history.json, metrics.json, "
-                + "summary.txt, learning_curves.png and config.yaml into the output directory.")
+                + "summary.txt, learning_curves.png and config.yaml into the output directory; with --master, "
+                + "data-parallel on Spark.")
 public final class TrainJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
@@ -51,6 +58,12 @@ public final class TrainJob implements Callable<Integer> {
 
     @Option(names = "--output", required = true, description = "Run directory to write (created; may exist empty)")
     Path output;
+
+    @Option(names = "--master", paramLabel = "<url>", description = "Spark master URL (local[*], local[2], "
+            + "spark://host:7077, yarn, ...): train data-parallel on Spark with the config's training.spark settings. "
+            + "Without it the job trains in this JVM; under spark-submit it may be left out (spark-submit's --master "
+            + "applies).")
+    String master;
 
     private final PrintStream out;
 
@@ -75,16 +88,46 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JobConfig cfg = ConfigReader.read(config);
+        boolean onSpark = master != null || submittedMaster() != null;
+        if (onSpark) {
+            if (!sparkOnClasspath()) {
+                throw new JobFailedException(JobRunner.INFRASTRUCTURE, "--master needs Apache Spark on the classpath "
+                        + "(jobs/train.sh adds the provided-scope jars, spark-submit brings its own)", null);
+            }
+            SparkJob.check(master, cfg.training().spark());
+        } else if (cfg.training().spark() != null) {
+            out.println("Note: training.spark applies only with --master (or under spark-submit); training in this JVM.");
+        }
         long seed = cfg.training().seed() != null ? cfg.training().seed() : 42L;
         Seeds.setRandomSeed(seed);
         Model model = ModelFactory.build(cfg.model());
         model.compile(compileOf(cfg.training()));
+        if (onSpark && !hasArchive(model)) {
+            throw new BadInputException("Model \"" + model.name() + "\" is a subclassed model: training on Spark ships "
+                    + "the model to executors as an archive, which needs its architecture as a config (model.type "
+                    + "sequential or functional); train it without --master, or describe it as a functional model");
+        }
         JobData data = JobData.load(cfg.data(), model, seed);
+        SparkJob spark = onSpark ? SparkJob.start(master, configName(config), cfg.training().spark()) : null;
+        try {
+            if (spark != null) {
+                model.setTrainer(spark.trainer());
+            }
+            return train(cfg, model, data, seed, spark);
+        } finally {
+            if (spark != null) {
+                spark.close();
+            }
+        }
+    }
+
+    private int train(JobConfig cfg, Model model, JobData data, long seed, SparkJob spark) throws IOException {
         prepareOutput(output);
         writeYaml(output.resolve("config.yaml"), cfg);
 
         JobConfig.TrainingSpec t = cfg.training();
-        Fit fit = Fit.epochs(t.epochs()).batchSize(t.batchSize() == null ? 32 : t.batchSize())
+        int batchSize = t.batchSize() == null ? 32 : t.batchSize();
+        Fit fit = Fit.epochs(t.epochs()).batchSize(batchSize)
                 .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out)
                 .callbacks(new TensorBoard(output.resolve("tensorboard")));
         if (data.xValid() != null) {
@@ -93,9 +136,20 @@ public final class TrainJob implements Callable<Integer> {
         if (model.isModelBuilt()) {
             model.summary(out);
         }
+        if (spark != null) {
+            out.println(spark.describe(batchSize));
+        }
         long start = System.nanoTime();
-        History history = model.fit(data.xTrain(), data.yTrain(), fit);
+        History history;
+        try {
+            history = model.fit(data.xTrain(), data.yTrain(), fit);
+        } catch (RuntimeException e) {
+            throw spark == null ? e : SparkJob.failure(e, "training");
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (spark != null) {
+            out.println(spark.describeRounds());
+        }
         Files.writeString(output.resolve("summary.txt"), model.summaryString(), StandardCharsets.UTF_8);
         writeJson(output.resolve("history.json"), history.history());
         if (history.terminatedOnNaN()) {
@@ -104,9 +158,15 @@ public final class TrainJob implements Callable<Integer> {
             return JobRunner.DIVERGED;
         }
         LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
-        saveModel(model, output, seed);
 
-        Map<String, Double> test = model.evaluate(data.xTest(), data.yTest(), 256);
+        // Evaluated before the model is written: a failed evaluation publishes no model.
+        Map<String, Double> test;
+        try {
+            test = model.evaluate(data.xTest(), data.yTest(), 256);
+        } catch (RuntimeException e) {
+            throw spark == null ? e : SparkJob.failure(e, "evaluating the test set");
+        }
+        saveModel(model, output, seed);
         Map<String, Object> metrics = new LinkedHashMap<>();
         test.forEach((k, v) -> metrics.put("test_" + k, v));
         if ("california_housing".equals(cfg.data().source())) {
@@ -118,9 +178,39 @@ public final class TrainJob implements Callable<Integer> {
         metrics.put("epochs", history.epochs().size());
         metrics.put("train_seconds", seconds);
         metrics.put("train_samples_per_s", trainSamples * history.epochs().size() / seconds);
+        if (spark != null) {
+            metrics.putAll(spark.metrics());
+        } else {
+            metrics.put("trainer", "local");
+        }
         writeJson(output.resolve("metrics.json"), metrics);
         out.println("Test: " + metrics);
         return JobRunner.OK;
+    }
+
+    /**
+     * The master spark-submit launched this JVM with (its {@code spark.master} system property), or
+     * null. Read here, not in {@link SparkJob}, so a job without Spark never loads Spark classes.
+     */
+    static String submittedMaster() {
+        String m = System.getProperty("spark.master");
+        return m == null || m.isBlank() ? null : m;
+    }
+
+    static boolean sparkOnClasspath() {
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession", false, TrainJob.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The config file's name without its extension ({@code mnist-mlp} for conf/mnist-mlp.yaml). */
+    static String configName(Path config) {
+        String name = config.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /**
@@ -128,11 +218,16 @@ public final class TrainJob implements Callable<Integer> {
      * a subclassed model (whose architecture is code) its weights, {@code model.weights.safetensors}.
      */
     static void saveModel(Model model, Path output, long seed) {
-        if (model instanceof org.sparkeras.models.Sequential || model instanceof org.sparkeras.models.Functional) {
+        if (hasArchive(model)) {
             model.save(output.resolve("model.zip").toString(), true, seed);
         } else {
             model.saveWeights(output.resolve("model.weights.safetensors").toString());
         }
+    }
+
+    /** Whether the model's architecture can be written as a config (Sequential, Functional), so it has an archive. */
+    static boolean hasArchive(Model model) {
+        return model instanceof org.sparkeras.models.Sequential || model instanceof org.sparkeras.models.Functional;
     }
 
     /** The mean squared error of predictions against targets, in the targets' units. */
