@@ -66,6 +66,7 @@ public final class ConfigReader {
         if (s == null) {
             return;
         }
+        atLeastOne(s.batchSize(), "training.spark.batch_size", file);
         atLeastOne(s.averagingFrequency(), "training.spark.averaging_frequency", file);
         atLeastOne(s.partitions(), "training.spark.partitions", file);
         atLeastOne(s.aggregationDepth(), "training.spark.aggregation_depth", file);

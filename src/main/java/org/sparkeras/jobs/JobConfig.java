@@ -18,7 +18,7 @@ import java.util.Map;
  *            inputs: {wide_input: [0, 5]}}
  * training: {optimizer: {name: sgd, learning_rate: 0.001}, loss: mse | [mse, mse] | {main_output: mse},
  *            loss_weights: [0.9, 0.1], metrics: [...], epochs: 20, batch_size: 32, seed: 42, verbose: 1,
- *            spark: {averaging_frequency: 32, partitions: 4, average_optimizer_state: true, aggregation_depth: 1,
+ *            spark: {batch_size: 16, averaging_frequency: 128, partitions: 4, average_optimizer_state: true, aggregation_depth: 1,
  *                    storage_level: MEMORY_AND_DISK, streaming: false, on_non_finite: stop}}
  * </pre>
  *
@@ -68,10 +68,12 @@ public record JobConfig(
 
     /**
      * Data-parallel training settings (see {@code org.sparkeras.spark.SparkTrainer}); every key is
-     * optional. {@code partitions} defaults to the Spark context's default parallelism,
+     * optional. {@code batch_size} is the batch of each worker (default: {@code training.batch_size});
+     * {@code partitions} defaults to the Spark context's default parallelism,
      * {@code storage_level} is a name of {@code org.apache.spark.storage.StorageLevel}.
      */
     public record SparkSpec(
+            @JsonProperty("batch_size") Integer batchSize,
             @JsonProperty("averaging_frequency") Integer averagingFrequency,
             @JsonProperty("partitions") Integer partitions,
             @JsonProperty("average_optimizer_state") Boolean averageOptimizerState,

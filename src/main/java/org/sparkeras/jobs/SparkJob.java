@@ -138,7 +138,7 @@ final class SparkJob implements AutoCloseable {
             owned = true;
         }
         try {
-            JobConfig.SparkSpec s = spec != null ? spec : new JobConfig.SparkSpec(null, null, null, null, null, null, null);
+            JobConfig.SparkSpec s = spec != null ? spec : new JobConfig.SparkSpec(null, null, null, null, null, null, null, null);
             int parts = s.partitions() != null ? s.partitions() : spark.sparkContext().defaultParallelism();
             SparkDataset.Options options = SparkDataset.Options.defaults().numPartitions(parts)
                     .storageLevel(storageLevel(s)).streaming(Boolean.TRUE.equals(s.streaming()));

@@ -127,6 +127,9 @@ public final class TrainJob implements Callable<Integer> {
 
         JobConfig.TrainingSpec t = cfg.training();
         int batchSize = t.batchSize() == null ? 32 : t.batchSize();
+        if (spark != null && t.spark() != null && t.spark().batchSize() != null) {
+            batchSize = t.spark().batchSize(); // the batch of each worker on Spark
+        }
         Fit fit = Fit.epochs(t.epochs()).batchSize(batchSize)
                 .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out)
                 .callbacks(new TensorBoard(output.resolve("tensorboard")));

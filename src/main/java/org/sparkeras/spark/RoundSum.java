@@ -98,24 +98,25 @@ final class RoundSum implements Serializable {
 
     /** The weighted mean of the parameters, as floats. */
     float[] meanParams() {
-        return mean(params);
-    }
-
-    float[][] meanState() {
-        float[][] out = new float[state.length][];
-        for (int i = 0; i < state.length; i++) {
-            out[i] = mean(state[i]);
-        }
+        float[] out = new float[params.length];
+        meanInto(params, out);
         return out;
     }
 
-    private float[] mean(double[] sum) {
-        float[] out = new float[sum.length];
+    /** Writes the weighted mean of optimizer state array {@code i} into {@code out}. */
+    void meanStateInto(int i, float[] out) {
+        meanInto(state[i], out);
+    }
+
+    int stateArrays() {
+        return state.length;
+    }
+
+    private void meanInto(double[] sum, float[] out) {
         double n = samples;
         for (int i = 0; i < sum.length; i++) {
             out[i] = (float) (sum[i] / n);
         }
-        return out;
     }
 
     List<String> problems() {

@@ -55,7 +55,7 @@ import scala.Tuple2;
  * the place of a batch. Partitions that have run out of batches in an epoch contribute nothing.
  *
  * <pre>{@code
- * SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(32);
+ * SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(64);
  * History h = trainer.fit(model, df, Columns.single("features", "label"), Fit.epochs(10).batchSize(128));
  * Map<String, Double> test = trainer.evaluate(model, testDf, Columns.single("features", "label"), 128);
  * Dataset<Row> scored = trainer.predict(model, testDf, Columns.features("features"), 128);
@@ -69,7 +69,7 @@ import scala.Tuple2;
 public final class SparkTrainer implements Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
     /** The default averaging frequency (local steps per round); see the README for the measurement. */
-    public static final int DEFAULT_AVERAGING_FREQUENCY = 32;
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 128;
     static final String REGISTRATOR = SparkerasKryoRegistrator.class.getName();
 
     private final JavaSparkContext sc;
@@ -713,9 +713,12 @@ public final class SparkTrainer implements Trainer {
         Optimizer optimizer = model.compiled().optimizer();
         if (averageOptimizerState) {
             float[][] live = optimizer.stateArrays(values.length());
-            float[][] mean = sum.meanState();
+            if (live.length != sum.stateArrays()) {
+                throw new IllegalStateException("Workers returned " + sum.stateArrays() + " optimizer state arrays, the "
+                        + "driver's " + optimizer.name() + " has " + live.length);
+            }
             for (int i = 0; i < live.length; i++) {
-                System.arraycopy(mean[i], 0, live[i], 0, live[i].length);
+                sum.meanStateInto(i, live[i]);
             }
         }
         optimizer.setIterations(optimizer.iterations() + sum.maxSteps);
@@ -728,14 +731,9 @@ public final class SparkTrainer implements Trainer {
     private RoundState roundState(Model model, int epoch, int round) {
         INDArray values = model.parameters().values();
         Optimizer optimizer = model.compiled().optimizer();
-        float[][] state = new float[0][];
-        if (averageOptimizerState) {
-            float[][] live = optimizer.stateArrays(values.length());
-            state = new float[live.length][];
-            for (int i = 0; i < live.length; i++) {
-                state[i] = live[i].clone();
-            }
-        }
+        // The live arrays, not copies: the broadcast serializes them at once, and the driver changes
+        // them only after the round's job has ended and its broadcast is destroyed.
+        float[][] state = averageOptimizerState ? optimizer.stateArrays(values.length()) : new float[0][];
         return new RoundState(epoch, round, Host.toFloats(values, null), state, optimizer.iterations(),
                 optimizer.learningRate());
     }

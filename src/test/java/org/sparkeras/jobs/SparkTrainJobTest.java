@@ -145,7 +145,7 @@ class SparkTrainJobTest {
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals("spark", m.get("trainer").asText());
         assertEquals("local[2,2]", m.get("master").asText());
-        assertEquals(32, m.get("averaging_frequency").asInt(), "SparkTrainer.DEFAULT_AVERAGING_FREQUENCY");
+        assertEquals(org.sparkeras.spark.SparkTrainer.DEFAULT_AVERAGING_FREQUENCY, m.get("averaging_frequency").asInt());
         assertEquals(2, m.get("partitions").asInt(), "the context's default parallelism");
         double mse = m.get("test_mse").asDouble();
         assertTrue(mse > 0.2 && mse < 1.0, m.toString());
@@ -167,7 +167,7 @@ class SparkTrainJobTest {
                 "local[2]");
         assertEquals(2, k.code(), k.err());
         assertTrue(k.err().contains("Unknown config key \"averaging_frequncy\" at training.spark"), k.err());
-        assertTrue(k.err().contains("known keys there: aggregation_depth, average_optimizer_state, averaging_frequency, "
+        assertTrue(k.err().contains("known keys there: aggregation_depth, average_optimizer_state, averaging_frequency, batch_size, "
                 + "on_non_finite, partitions, storage_level, streaming"), k.err());
 
         Run p = run(SMALL.replace("averaging_frequency: 8", "on_non_finite: explode"), dir.resolve("b"));
@@ -209,16 +209,23 @@ class SparkTrainJobTest {
         try (var files = Files.list(Path.of("conf"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 String text = Files.readString(f);
+                // Either a commented section ("  # spark:") or an active one whose other keys are
+                // commented ("  spark:" then "    # key: default"): uncomment everything.
                 int at = text.indexOf("  # spark:\n");
-                assertTrue(at > 0, f + " has a commented training.spark section");
+                if (at < 0) {
+                    at = text.indexOf("  spark:\n");
+                }
+                assertTrue(at > 0, f + " has a training.spark section");
                 StringBuilder cfg = new StringBuilder(text.substring(0, at));
                 for (String line : text.substring(at).split("\n")) {
-                    cfg.append(line.replaceFirst("^  # ", "  ")).append('\n');
+                    cfg.append(line.replaceFirst("^  # ", "  ").replaceFirst("^    # ", "    ")).append('\n');
                 }
                 Path uncommented = dir.resolve(f.getFileName());
                 Files.writeString(uncommented, cfg.toString());
                 JobConfig.SparkSpec s = ConfigReader.read(uncommented).training().spark();
-                assertEquals(32, s.averagingFrequency(), f.toString());
+                assertEquals(org.sparkeras.spark.SparkTrainer.DEFAULT_AVERAGING_FREQUENCY, s.averagingFrequency(),
+                        f.toString());
+                assertTrue(s.batchSize() != null && s.batchSize() >= 1, f.toString());
                 assertEquals(4, s.partitions(), f.toString());
                 assertEquals(true, s.averageOptimizerState(), f.toString());
                 assertEquals(1, s.aggregationDepth(), f.toString());
