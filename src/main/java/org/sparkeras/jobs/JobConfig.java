@@ -18,7 +18,7 @@ import java.util.Map;
  *            inputs: {wide_input: [0, 5]}}
  * training: {optimizer: {name: sgd, learning_rate: 0.001}, loss: mse | [mse, mse] | {main_output: mse},
  *            loss_weights: [0.9, 0.1], metrics: [...], epochs: 20, batch_size: 32, seed: 42, verbose: 1,
- *            spark: {batch_size: 16, averaging_frequency: 128, partitions: 4, average_optimizer_state: true, aggregation_depth: 1,
+ *            spark: {batch_size: 16, averaging_frequency: 256, partitions: 4, average_optimizer_state: true, aggregation_depth: 1,
  *                    storage_level: MEMORY_AND_DISK, streaming: false, on_non_finite: stop}}
  * </pre>
  *

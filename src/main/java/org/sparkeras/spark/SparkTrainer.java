@@ -69,7 +69,7 @@ import scala.Tuple2;
 public final class SparkTrainer implements Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
     /** The default averaging frequency (local steps per round); see the README for the measurement. */
-    public static final int DEFAULT_AVERAGING_FREQUENCY = 128;
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 256;
     static final String REGISTRATOR = SparkerasKryoRegistrator.class.getName();
 
     private final JavaSparkContext sc;

@@ -178,6 +178,22 @@ class SparkTrainerTest {
     }
 
     @Test
+    void aOnePartitionDataFrameFitWithClassWeightsEqualsTheLocalFit() throws IOException {
+        Model local = model("adam");
+        Model distributed = copy(local);
+        Map<Integer, Double> classWeight = Map.of(0, 0.5, 1, 1.0, 2, 3.0);
+        INDArray x500 = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 500));
+        INDArray y500 = y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 500));
+        History lh = local.fit(x500, y500, Fit.epochs(2).batchSize(32).seed(21).verbose(0).classWeight(classWeight));
+        SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(7)
+                .dataOptions(SparkDataset.Options.defaults().numPartitions(1));
+        History sh = trainer.fit(distributed, frame(0, 500), Columns.single("features", "label"),
+                Fit.epochs(2).batchSize(32).seed(21).verbose(0).classWeight(classWeight));
+        assertArrayEquals(params(local), params(distributed));
+        assertEquals(lh.get("loss").get(1), sh.get("loss").get(1), 1e-9);
+    }
+
+    @Test
     void validationSplitAndValidationDataGiveValMetrics() {
         Model m = model("adam");
         SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(4);
