@@ -2,6 +2,7 @@
 # MNIST training throughput of the reference MLP in config A (SGD 0.01, batch 32) and config B
 # (Adam 1e-3, batch 128), side by side with the DL4J peer, measured in one run on this machine.
 #   jobs/benchmark.sh [steps] [Benchmark options: --warmup N --configs A,B --data DIR --seed N]
+#   jobs/benchmark.sh --spark [...]   Spark data-parallel throughput (config B), see lib/spark-benchmark.sh
 #
 # Sparkeras runs single-threaded (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1 from lib/common.sh unless
 # set by the caller). Then, when the peer folder exists (default $SPARKERAS_HOME/../shared/bench/dl4j,
@@ -19,6 +20,14 @@
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$SPARKERAS_HOME"
+
+# --spark [--epochs N --averaging-frequency K --data DIR --seed N]: Spark local[2] data-parallel
+# throughput in config B against one and two concurrent LocalTrainers and the DL4J-on-Spark peer;
+# see lib/spark-benchmark.sh (it exits).
+if [ "${1:-}" = --spark ]; then
+  shift
+  . "$SPARKERAS_HOME/jobs/lib/spark-benchmark.sh"
+fi
 
 args=()
 if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
@@ -44,7 +53,7 @@ for a in "${args[@]}"; do
   case "$a" in
     -h|--help|-V|--version)
       # shellcheck disable=SC2086
-      exec java ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.Benchmark "$a" ;;
+      exec java $SPARKERAS_JVM_FLAGS ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.Benchmark "$a" ;;
   esac
 done
 
@@ -55,7 +64,7 @@ ours_log="$work/sparkeras.log"
 echo "== Sparkeras (OMP_NUM_THREADS=$OMP_NUM_THREADS OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS" \
      "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>} OMP_WAIT_POLICY=$OMP_WAIT_POLICY) =="
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.Benchmark "${args[@]}" | tee "$ours_log"
+java $SPARKERAS_JVM_FLAGS ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.Benchmark "${args[@]}" | tee "$ours_log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -ne 0 ]; then
   echo "error: the Sparkeras benchmark failed (exit $rc)" >&2

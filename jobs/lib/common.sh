@@ -53,4 +53,4 @@ spark_add_opens=$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p' 
 SPARKERAS_JVM_FLAGS="$spark_add_opens -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dslf4j.internal.verbosity=WARN"
 unset spark_add_opens
 
-JAVA_OPTS_DEFAULT="-Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.awt.headless=true"
+JAVA_OPTS_DEFAULT="-Xmx4g -XX:G1HeapRegionSize=32m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.awt.headless=true"

@@ -44,8 +44,8 @@ public final class SparkerasKryoRegistrator implements KryoRegistrator {
     }
 
     /**
-     * A float array as its little-endian bytes, copied in bulk (Kryo's own writeFloats stores one
-     * float at a time; parameter vectors are megabytes per round).
+     * A float array as its little-endian bytes, copied in bulk chunks (Kryo's own writeFloats
+     * stores one float at a time; parameter vectors are megabytes per round).
      */
     static void writeFloats(Output out, float[] a) {
         if (a == null) {
@@ -57,10 +57,20 @@ public final class SparkerasKryoRegistrator implements KryoRegistrator {
             out.writeFloats(a);
             return;
         }
-        byte[] bytes = new byte[a.length * 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a);
-        out.writeBytes(bytes);
+        // Through a reused 64 KiB buffer: a byte[4n] of a parameter vector would be a "humongous"
+        // object for G1 (over half a region) and cost a collection per round.
+        byte[] chunk = CHUNK.get();
+        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < a.length; off += CHUNK_FLOATS) {
+            int n = Math.min(CHUNK_FLOATS, a.length - off);
+            view.clear();
+            view.asFloatBuffer().put(a, off, n);
+            out.writeBytes(chunk, 0, n * 4);
+        }
     }
+
+    private static final int CHUNK_FLOATS = 16 * 1024;
+    private static final ThreadLocal<byte[]> CHUNK = ThreadLocal.withInitial(() -> new byte[CHUNK_FLOATS * 4]);
 
     static float[] readFloats(Input in) {
         int n = in.readInt(true);
@@ -71,7 +81,14 @@ public final class SparkerasKryoRegistrator implements KryoRegistrator {
             return in.readFloats(n);
         }
         float[] a = new float[n];
-        ByteBuffer.wrap(in.readBytes(n * 4)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        byte[] chunk = CHUNK.get();
+        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < n; off += CHUNK_FLOATS) {
+            int k = Math.min(CHUNK_FLOATS, n - off);
+            in.readBytes(chunk, 0, k * 4);
+            view.clear();
+            view.asFloatBuffer().get(a, off, k);
+        }
         return a;
     }
 

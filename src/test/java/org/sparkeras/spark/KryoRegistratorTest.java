@@ -25,7 +25,7 @@ class KryoRegistratorTest {
         SparkConf conf = new SparkConf().set("spark.kryo.registrationRequired", "true")
                 .set("spark.kryo.registrator", SparkerasKryoRegistrator.class.getName());
         SerializerInstance ser = new KryoSerializer(conf).newInstance();
-        float[] big = new float[1000];
+        float[] big = new float[40_000]; // several 16K-float chunks
         for (int i = 0; i < big.length; i++) {
             big[i] = (float) Math.sin(i) * 1e3f;
         }
