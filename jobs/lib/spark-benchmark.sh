@@ -1,7 +1,7 @@
 # jobs/benchmark.sh --spark: Spark data-parallel training throughput of the MNIST MLP in config B
 # (Adam 1e-3, batch 128 per worker) on this machine, side by side with the DL4J-on-Spark peer.
 # Sourced by jobs/benchmark.sh (after lib/common.sh) with the arguments that follow --spark:
-#   jobs/benchmark.sh --spark [--epochs N (3)] [--averaging-frequency K (SparkTrainer's default)]
+#   jobs/benchmark.sh --spark [--epochs N (5)] [--averaging-frequency K (SparkTrainer's default)]
 #                             [--data DIR (data/mnist)] [--seed N (42)] [--conf key=value (Spark setting, repeatable)]
 #                             [--repeat R (1): runs 1-3 R times, interleaved; medians are reported]
 #
@@ -29,7 +29,7 @@
 # the two DL4J-on-Spark runs). PEER_TIMEOUT (default 900) s per peer run. Exit 0 measured (a peer
 # failure is reported, not fatal), 2 bad option, 3 build or data failure, 4 divergence.
 
-sb_epochs=3 sb_k="" sb_data="data/mnist" sb_seed=42 sb_conf=() sb_repeat=1
+sb_epochs=5 sb_k="" sb_data="data/mnist" sb_seed=42 sb_conf=() sb_repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) sb_epochs="${2:-}"; shift 2 ;;
