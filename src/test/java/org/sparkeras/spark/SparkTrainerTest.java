@@ -131,6 +131,11 @@ class SparkTrainerTest {
     }
 
     static org.apache.spark.sql.Dataset<Row> frame(int from, int to) {
+        return orderedFrame(from, to).repartition(3);
+    }
+
+    /** Rows from..to in the order of the arrays (a local relation keeps its order). */
+    static org.apache.spark.sql.Dataset<Row> orderedFrame(int from, int to) {
         List<Row> rows = new ArrayList<>();
         float[] xs = Host.toFloats(x, null);
         for (int i = from; i < to; i++) {
@@ -143,7 +148,7 @@ class SparkTrainerTest {
         StructType schema = new StructType().add("id", DataTypes.IntegerType)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType))
                 .add("label", DataTypes.IntegerType);
-        return spark.createDataFrame(rows, schema).repartition(3);
+        return spark.createDataFrame(rows, schema);
     }
 
     @Test
@@ -187,7 +192,7 @@ class SparkTrainerTest {
         History lh = local.fit(x500, y500, Fit.epochs(2).batchSize(32).seed(21).verbose(0).classWeight(classWeight));
         SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(7)
                 .dataOptions(SparkDataset.Options.defaults().numPartitions(1));
-        History sh = trainer.fit(distributed, frame(0, 500), Columns.single("features", "label"),
+        History sh = trainer.fit(distributed, orderedFrame(0, 500), Columns.single("features", "label"),
                 Fit.epochs(2).batchSize(32).seed(21).verbose(0).classWeight(classWeight));
         assertArrayEquals(params(local), params(distributed));
         assertEquals(lh.get("loss").get(1), sh.get("loss").get(1), 1e-9);
