@@ -30,8 +30,9 @@ import org.sparkeras.training.LocalTrainer;
  * two replicas per model, reused round after round. A replica holds nothing that a round depends
  * on: the round's broadcast overwrites its parameters, optimizer state, iteration count and
  * learning rate, and reseeds its dropout layers, so any replica on any executor replays a round
- * exactly. Partitions' arrays are copied once into native memory and kept (least recently used
- * first out, at most {@link #CACHE_BYTES} bytes), keyed by dataset, partition and batching.
+ * exactly. Partitions' arrays are copied once into native memory and kept (those of the four most
+ * recent datasets, least recently used first out beyond {@link #CACHE_BYTES} bytes), keyed by
+ * dataset, partition and batching.
  */
 final class Replicas {
     private static final Logger LOG = LoggerFactory.getLogger(Replicas.class);
@@ -45,6 +46,9 @@ final class Replicas {
     private static final Set<String> CUSTOMIZED = new HashSet<>();
     private static final LinkedHashMap<String, Cached> DATA = new LinkedHashMap<>(16, 0.75f, true);
     private static long dataBytes;
+    /** Dataset ids with cached partitions, least recently added first. */
+    private static final java.util.LinkedHashSet<String> DATASETS = new java.util.LinkedHashSet<>();
+    private static final int MAX_DATASETS = 4;
     private static int threads = -1;
 
     static {
@@ -182,6 +186,13 @@ final class Replicas {
         }
     }
 
+    /** The dataset ids whose partitions this JVM holds in native memory (for tests). */
+    static java.util.List<String> cachedDatasets() {
+        synchronized (DATA) {
+            return java.util.List.copyOf(DATASETS);
+        }
+    }
+
     /** Sets the native thread counts of this JVM once (all tasks of an executor share them). */
     static synchronized void configureThreads(int n) {
         if (n == threads || n <= 0) {
@@ -220,6 +231,20 @@ final class Replicas {
         synchronized (DATA) {
             DATA.put(key, new Cached(d, bytes));
             dataBytes += bytes;
+            DATASETS.remove(datasetId);
+            DATASETS.add(datasetId);
+            // Datasets of earlier fits are not used again: keep the most recent few, and the bytes bounded.
+            while (DATASETS.size() > MAX_DATASETS) {
+                String old = DATASETS.iterator().next();
+                DATASETS.remove(old);
+                DATA.entrySet().removeIf(e -> {
+                    boolean drop = e.getKey().startsWith(old + "/");
+                    if (drop) {
+                        dataBytes -= e.getValue().bytes();
+                    }
+                    return drop;
+                });
+            }
             Iterator<Map.Entry<String, Cached>> it = DATA.entrySet().iterator();
             while (dataBytes > CACHE_BYTES && DATA.size() > 1 && it.hasNext()) {
                 Map.Entry<String, Cached> e = it.next();
