@@ -87,4 +87,53 @@ class SparkClusterTest {
                 "the replayed round gives the parameters of the uninterrupted fit");
         assertEquals(hc.history(), hk.history(), "same losses and metrics: no sample counted twice");
     }
+
+    @Test
+    void aDataFrameFitSurvivesAnExecutorKillWithTheSameParameters() throws IOException {
+        SparkTrainerTest.data(); // (starts a local session: before the cluster, which replaces it)
+        SparkSession spark = SparkTestSessions.localCluster(2, 1, 1024);
+        java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        float[] xs = org.sparkeras.backend.Host.toFloats(SparkTrainerTest.x, null);
+        for (int i = 0; i < SparkTrainerTest.N; i++) {
+            java.util.List<Float> f = new java.util.ArrayList<>();
+            for (int j = 0; j < SparkTrainerTest.FEATURES; j++) {
+                f.add(xs[i * SparkTrainerTest.FEATURES + j]);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(f, (int) SparkTrainerTest.y.getFloat(i, 0)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
+                        org.apache.spark.sql.types.DataTypes.FloatType))
+                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = spark.createDataFrame(rows, schema);
+        Path marker = Files.createTempDirectory("sparkeras-kill-df").resolve("kill-one-executor");
+        HaltOnce.register();
+        Seeds.setRandomSeed(43);
+        Sequential clean = new Sequential(Input.of(SparkTrainerTest.FEATURES), new Dense(32, "relu"),
+                new HaltOnce(marker.toString()), new Dense(SparkTrainerTest.CLASSES, "softmax"));
+        clean.compile(Compile.optimizer("adam").loss("sparse_categorical_crossentropy").metrics("accuracy"));
+        Model killed = SparkTrainerTest.copy(clean);
+        SparkTrainer trainer = new SparkTrainer(spark).averagingFrequency(4).customObjects(HaltOnce::register)
+                .dataOptions(SparkDataset.Options.defaults().numPartitions(2));
+        Columns cols = Columns.single("features", "label");
+        History hc = trainer.fit(clean, df, cols, Fit.epochs(2).batchSize(16).seed(3).verbose(0));
+        Callback arm = new Callback() {
+            @Override
+            public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
+                if (batch == 2 && !Files.exists(marker.getParent().resolve("armed"))) {
+                    try {
+                        Files.createFile(marker.getParent().resolve("armed"));
+                        Files.createFile(marker);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        History hk = trainer.fit(killed, df, cols, Fit.epochs(2).batchSize(16).seed(3).verbose(0).callbacks(arm));
+        assertFalse(Files.exists(marker), "an executor took the marker and halted");
+        assertArrayEquals(SparkTrainerTest.params(clean), SparkTrainerTest.params(killed),
+                "lost cached blocks and shuffle files were recomputed and the round replayed exactly");
+        assertEquals(hc.history(), hk.history());
+    }
 }
