@@ -65,6 +65,19 @@ public final class TrainJob implements Callable<Integer> {
             + "applies).")
     String master;
 
+    @Option(names = "--publish", paramLabel = "<registry>", description = "Model registry (a directory: local, hdfs:, "
+            + "s3a:) to publish the trained model and its metrics to, as <registry>/<run id>/, then <registry>/latest; "
+            + "needs --run-id")
+    String publish;
+
+    @Option(names = "--run-id", paramLabel = "<id>", description = "The run's name in the registry; a run id already "
+            + "published is not trained or published again (exit 0)")
+    String runId;
+
+    @Option(names = "--warm-start", description = "Start from the weights of the latest published model (fine-tune); "
+            + "trains from scratch when nothing is published yet")
+    boolean warmStart;
+
     private final PrintStream out;
 
     public TrainJob() {
@@ -88,6 +101,15 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JobConfig cfg = ConfigReader.read(config);
+        Publisher publisher = publish != null || runId != null ? new Publisher(publish, runId) : null;
+        if (warmStart && publisher == null) {
+            throw new BadInputException("--warm-start needs --publish <registry> (where the latest model is read)");
+        }
+        if (publisher != null && publisher.published()) {
+            out.println("Run " + runId + " is already published in " + publisher.runDirectory()
+                    + "; nothing to train or publish.");
+            return JobRunner.OK;
+        }
         boolean onSpark = master != null || submittedMaster() != null;
         if (onSpark) {
             if (!sparkOnClasspath()) {
@@ -107,13 +129,24 @@ public final class TrainJob implements Callable<Integer> {
                     + "the model to executors as an archive, which needs its architecture as a config (model.type "
                     + "sequential or functional); train it without --master, or describe it as a functional model");
         }
+        if (warmStart) {
+            String from = publisher.warmStart(model);
+            out.println(from == null ? "Warm start: nothing published in " + publish + " yet; training from scratch."
+                    : "Warm start from run " + from + " (" + publish + "/" + from + "/model.zip)");
+        }
         JobData data = JobData.load(cfg.data(), model, seed);
         SparkJob spark = onSpark ? SparkJob.start(master, configName(config), cfg.training().spark()) : null;
         try {
             if (spark != null) {
                 model.setTrainer(spark.trainer());
             }
-            return train(cfg, model, data, seed, spark);
+            int code = train(cfg, model, data, seed, spark);
+            if (code == JobRunner.OK && publisher != null) {
+                publisher.publish(output);
+                out.println("Published run " + runId + " to " + publisher.runDirectory() + "; " + publish + "/"
+                        + Publisher.LATEST + " names it");
+            }
+            return code;
         } finally {
             if (spark != null) {
                 spark.close();
