@@ -97,6 +97,11 @@ final class SparkJob implements AutoCloseable {
      * master, 3 when Spark cannot start.
      */
     static SparkJob start(String master, String configName, JobConfig.SparkSpec spec) {
+        return start(master, configName, spec, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, String, JobConfig.SparkSpec)}, with {@code --conf key=value} Spark settings. */
+    static SparkJob start(String master, String configName, JobConfig.SparkSpec spec, java.util.Map<String, String> confs) {
         String wantedMaster = master != null ? master : TrainJob.submittedMaster();
         SparkSession running = running();
         SparkSession spark;
@@ -108,11 +113,15 @@ final class SparkJob implements AutoCloseable {
                         + "SparkContext per JVM); --master " + wantedMaster + " cannot start another. Pass --master " + m
                         + " to train on it");
             }
+            if (!confs.isEmpty()) {
+                LOG.warn("--conf {} not applied: the Spark session of this JVM is already running", confs.keySet());
+            }
             spark = running;
             owned = false;
         } else {
             // new SparkConf() reads the spark.* system properties: everything spark-submit was given.
             SparkConf conf = new SparkConf();
+            confs.forEach(conf::set);
             if (!conf.contains("spark.master")) {
                 conf.setMaster(wantedMaster);
             }

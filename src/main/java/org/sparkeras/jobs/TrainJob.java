@@ -65,6 +65,10 @@ public final class TrainJob implements Callable<Integer> {
             + "applies).")
     String master;
 
+    @Option(names = "--conf", paramLabel = "<key=value>", description = "A Spark setting (spark.*) for the session the "
+            + "job starts with --master, as spark-submit's --conf; repeatable")
+    java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
+
     @Option(names = "--publish", paramLabel = "<registry>", description = "Model registry (a directory: local, hdfs:, "
             + "s3a:) to publish the trained model and its metrics to, as <registry>/<run id>/, then <registry>/latest; "
             + "needs --run-id")
@@ -101,6 +105,14 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JobConfig cfg = ConfigReader.read(config);
+        for (String key : sparkConf.keySet()) {
+            if (!key.startsWith("spark.")) {
+                throw new BadInputException("--conf " + key + "=...: only Spark settings (spark.*) can be passed");
+            }
+        }
+        if (!sparkConf.isEmpty() && master == null && submittedMaster() == null) {
+            throw new BadInputException("--conf sets Spark settings: it needs --master (or spark-submit)");
+        }
         Publisher publisher = publish != null || runId != null ? new Publisher(publish, runId) : null;
         if (warmStart && publisher == null) {
             throw new BadInputException("--warm-start needs --publish <registry> (where the latest model is read)");
@@ -135,7 +147,7 @@ public final class TrainJob implements Callable<Integer> {
                     : "Warm start from run " + from + " (" + publish + "/" + from + "/model.zip)");
         }
         JobData data = JobData.load(cfg.data(), model, seed);
-        SparkJob spark = onSpark ? SparkJob.start(master, configName(config), cfg.training().spark()) : null;
+        SparkJob spark = onSpark ? SparkJob.start(master, configName(config), cfg.training().spark(), sparkConf) : null;
         try {
             if (spark != null) {
                 model.setTrainer(spark.trainer());

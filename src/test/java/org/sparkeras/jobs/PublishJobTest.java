@@ -92,4 +92,14 @@ class PublishJobTest {
         assertTrue(warm.err().contains("--warm-start needs --publish"), warm.err());
         assertFalse(Files.exists(registry.resolve("latest")), "nothing published");
     }
+
+    @Test
+    void sparkConfPassthroughTakesOnlySparkKeysAndNeedsAMaster() throws Exception {
+        Run notSpark = run("1", "--output", dir.resolve("e").toString(), "--master", "local[2]", "--conf", "foo=bar");
+        assertEquals(2, notSpark.code());
+        assertTrue(notSpark.err().contains("--conf foo=...: only Spark settings"), notSpark.err());
+        Run noMaster = run("1", "--output", dir.resolve("f").toString(), "--conf", "spark.sql.shuffle.partitions=3");
+        assertEquals(2, noMaster.code());
+        assertTrue(noMaster.err().contains("needs --master"), noMaster.err());
+    }
 }

@@ -71,6 +71,18 @@ public final class SparkTestSessions {
      * job already spreads over all of them.
      */
     public static synchronized SparkSession localCluster(int executors, int coresEach, int memMb) {
+        return localCluster(executors, coresEach, memMb, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #localCluster(int, int, int)} with extra settings; a running session is stopped
+     * first when extra settings are given (they apply only to a new context).
+     */
+    public static synchronized SparkSession localCluster(int executors, int coresEach, int memMb,
+            java.util.Map<String, String> extra) {
+        if (!extra.isEmpty()) {
+            stop();
+        }
         String master = "local-cluster[" + executors + "," + coresEach + "," + memMb + "]";
         SparkSession running = running(master);
         if (running != null) {
@@ -95,6 +107,7 @@ public final class SparkTestSessions {
                                 + " -Dslf4j.internal.verbosity=WARN")
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", scala)
                 .set("spark.executorEnv.SPARK_LOCAL_IP", LOCALHOST);
+        extra.forEach(conf::set);
         SparkSession spark = start(master, conf);
         awaitExecutors(spark, executors);
         return spark;

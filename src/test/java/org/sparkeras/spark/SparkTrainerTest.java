@@ -136,6 +136,10 @@ class SparkTrainerTest {
 
     /** Rows from..to in the order of the arrays (a local relation keeps its order). */
     static org.apache.spark.sql.Dataset<Row> orderedFrame(int from, int to) {
+        return orderedFrame(spark, from, to);
+    }
+
+    static org.apache.spark.sql.Dataset<Row> orderedFrame(SparkSession session, int from, int to) {
         List<Row> rows = new ArrayList<>();
         float[] xs = Host.toFloats(x, null);
         for (int i = from; i < to; i++) {
@@ -148,7 +152,7 @@ class SparkTrainerTest {
         StructType schema = new StructType().add("id", DataTypes.IntegerType)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType))
                 .add("label", DataTypes.IntegerType);
-        return spark.createDataFrame(rows, schema);
+        return session.createDataFrame(rows, schema);
     }
 
     @Test
