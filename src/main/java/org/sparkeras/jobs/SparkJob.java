@@ -127,8 +127,8 @@ final class SparkJob implements AutoCloseable {
             }
             String app = conf.get("spark.app.name", "");
             // spark-submit names the application after the main class unless --name is given.
-            if (app.isBlank() || app.equals(TrainJob.class.getName())) {
-                conf.setAppName("sparkeras-train-" + configName);
+            if (app.isBlank() || app.startsWith("org.sparkeras.jobs.")) {
+                conf.setAppName(configName.startsWith("sparkeras-") ? configName : "sparkeras-train-" + configName);
             }
             if (conf.get("spark.master").startsWith("local")) {
                 conf.setIfMissing("spark.driver.host", LOCALHOST);
@@ -188,6 +188,15 @@ final class SparkJob implements AutoCloseable {
     /** The trainer to set on the model. */
     Trainer trainer() {
         return trainer;
+    }
+
+    /** The trainer with its DataFrame API (predict, evaluate). */
+    SparkTrainer sparkTrainer() {
+        return trainer;
+    }
+
+    SparkSession session() {
+        return spark;
     }
 
     String master() {

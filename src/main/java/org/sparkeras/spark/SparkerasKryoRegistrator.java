@@ -41,7 +41,89 @@ public final class SparkerasKryoRegistrator implements KryoRegistrator {
         kryo.register(java.util.ArrayList.class);
         kryo.register(scala.Tuple2.class);
         kryo.register(scala.Tuple2[].class);
+        // Spark's own classes that DataFrame jobs (reading tables, writing Parquet for batch
+        // scoring) send through Kryo and that Spark does not register itself: with
+        // spark.kryo.registrationRequired=true these would fail. By name: they differ between versions.
+        for (String name : SPARK_SQL_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, SparkerasKryoRegistrator.class.getClassLoader()));
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not in this Spark version
+            }
+        }
     }
+
+    static final String[] SPARK_SQL_CLASSES = {
+        "[Lorg.apache.spark.sql.types.DataType;",
+        "[Lorg.apache.spark.sql.types.StructField;",
+        "org.apache.spark.sql.types.StructType",
+        "org.apache.spark.sql.types.StructField",
+        "[Lorg.apache.spark.sql.types.StructType;",
+        "org.apache.spark.sql.types.Metadata",
+        "org.apache.spark.sql.types.IntegerType$",
+        "org.apache.spark.sql.types.LongType$",
+        "org.apache.spark.sql.types.DoubleType$",
+        "org.apache.spark.sql.types.FloatType$",
+        "org.apache.spark.sql.types.StringType$",
+        "org.apache.spark.sql.types.BooleanType$",
+        "org.apache.spark.sql.types.ArrayType",
+        "org.apache.spark.sql.execution.datasources.WriteTaskResult",
+        "org.apache.spark.sql.execution.datasources.BasicWriteTaskStats",
+        "org.apache.spark.sql.execution.datasources.ExecutedWriteSummary",
+        "org.apache.spark.internal.io.FileCommitProtocol$TaskCommitMessage",
+        "org.apache.spark.sql.catalyst.InternalRow",
+        "[Lorg.apache.spark.sql.catalyst.InternalRow;",
+        "org.apache.spark.sql.catalyst.expressions.UnsafeRow",
+        "[Lorg.apache.spark.sql.catalyst.expressions.UnsafeRow;",
+        "org.apache.spark.sql.catalyst.expressions.GenericInternalRow",
+        "org.apache.spark.unsafe.types.UTF8String",
+        "scala.collection.immutable.Set$EmptySet$",
+        "scala.collection.immutable.Map$EmptyMap$",
+        "scala.collection.immutable.Nil$",
+        "scala.collection.mutable.WrappedArray$ofRef",
+        "scala.collection.immutable.ArraySeq$ofRef",
+        "[Ljava.lang.String;",
+        "scala.reflect.ClassTag$GenericClassTag",
+        "java.lang.Class",
+        "org.apache.spark.sql.types.NullType$",
+        "org.apache.spark.sql.types.BinaryType$",
+        "org.apache.spark.sql.types.ByteType$",
+        "org.apache.spark.sql.types.ShortType$",
+        "org.apache.spark.sql.types.DateType$",
+        "org.apache.spark.sql.types.TimestampType$",
+        "org.apache.spark.sql.types.TimestampNTZType$",
+        "org.apache.spark.sql.types.DecimalType",
+        "org.apache.spark.sql.types.MapType",
+        "org.apache.spark.sql.types.CalendarIntervalType$",
+        "org.apache.spark.sql.types.Decimal",
+        "org.apache.spark.sql.types.VarcharType",
+        "org.apache.spark.sql.types.CharType",
+        "org.apache.spark.ml.linalg.VectorUDT",
+        "org.apache.spark.ml.linalg.DenseVector",
+        "org.apache.spark.ml.linalg.SparseVector",
+        "org.apache.spark.sql.catalyst.expressions.GenericRow",
+        "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
+        "[Ljava.lang.Object;",
+        "java.util.HashMap",
+        "scala.collection.immutable.HashMap$EmptyHashMap$",
+        "scala.collection.immutable.Map$Map1",
+        "scala.collection.immutable.Map$Map2",
+        "scala.collection.immutable.Set$Set1",
+        "scala.collection.immutable.$colon$colon",
+        "org.apache.spark.sql.catalyst.util.GenericArrayData",
+        "org.apache.spark.sql.catalyst.expressions.UnsafeArrayData",
+        "org.apache.spark.sql.execution.columnar.CachedBatch",
+        "org.apache.spark.sql.execution.datasources.FileFormatWriter$WriteTaskResult",
+        "org.apache.hadoop.fs.Path",
+        "org.apache.spark.sql.execution.datasources.PartitionedFile",
+        "[Lorg.apache.spark.sql.execution.datasources.PartitionedFile;",
+        "org.apache.spark.sql.execution.datasources.FilePartition",
+        "org.apache.spark.sql.catalyst.InternalRow$",
+        "org.apache.spark.sql.execution.datasources.WriteTaskStats",
+        "org.apache.spark.sql.execution.datasources.BasicWriteTaskStats$",
+        "scala.None$",
+        "scala.Some",
+    };
 
     /**
      * A float array as its little-endian bytes, copied in bulk chunks (Kryo's own writeFloats
