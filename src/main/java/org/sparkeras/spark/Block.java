@@ -30,15 +30,6 @@ public final class Block implements Serializable {
         this.weights = weights;
     }
 
-    /** The width (values per sample) of input {@code i}. */
-    public int inputWidth(int i) {
-        return rows == 0 ? 0 : x[i].length / rows;
-    }
-
-    /** The width of output {@code i}. */
-    public int outputWidth(int i) {
-        return rows == 0 ? 0 : y[i].length / rows;
-    }
 
     /** The inputs as native arrays of shape {@code (rows, *shape_i)}. */
     public List<INDArray> inputArrays(List<long[]> perSampleShapes) {

@@ -155,13 +155,6 @@ final class Replicas {
         }
     }
 
-    /** The number of idle replicas pooled for {@code planId} in this JVM (for tests). */
-    static int pooled(String planId) {
-        synchronized (POOLS) {
-            ArrayDeque<Replica> pool = POOLS.get(planId);
-            return pool == null ? 0 : pool.size();
-        }
-    }
 
     private static Replica build(FitPlan plan) {
         // Building touches process-wide state (layer name counters, the seed source): one at a time.
@@ -263,7 +256,7 @@ final class Replicas {
                 training ? plan.classWeight() : null, plan.batchSize(), shuffle, seed);
     }
 
-    /** An empty float vector of the model's type check: Spark training ships float32 parameters. */
+    /** Spark training ships float32 parameter vectors: other model types are refused, saying why. */
     static void checkFloat(Model model) {
         if (model.dtype() != DataType.FLOAT) {
             throw new IllegalArgumentException("Spark training supports float32 models; model \"" + model.name()

@@ -629,16 +629,7 @@ public final class SparkTrainer implements Trainer {
         LocalTrainer.Trackers trackers = new LocalTrainer.Trackers(model, model.compiled());
         Map<String, Double> empty = Map.of();
         callbacks.forEach(c -> c.onTrainBegin(empty));
-        Callback.Position resume = null;
-        for (Callback c : callbacks) {
-            Callback.Position p = c.resumePosition();
-            if (p != null) {
-                if (resume != null) {
-                    throw new IllegalStateException("Two callbacks set the position to resume training at");
-                }
-                resume = p;
-            }
-        }
+        Callback.Position resume = LocalTrainer.resumePosition(callbacks);
         int firstEpoch = resume != null ? resume.epoch() : options.initialEpoch();
         LOG.info("Spark fit: {} partitions ({} rows), batch size {} per worker, {} steps per round, {} rounds per epoch",
                 sizes.length, train.count(), fp.batchSize(), k, rounds);

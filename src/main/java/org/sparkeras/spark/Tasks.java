@@ -2,7 +2,6 @@ package org.sparkeras.spark;
 
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -269,11 +268,5 @@ final class Tasks {
             out[i] = java.util.Arrays.copyOfRange(all, i * w, (i + 1) * w);
         }
         return out;
-    }
-
-    /** The attempt number of the running task, or 0 outside a task. */
-    static int attempt() {
-        TaskContext tc = TaskContext.get();
-        return tc == null ? 0 : tc.attemptNumber();
     }
 }

@@ -141,8 +141,11 @@ public final class LocalTrainer implements Trainer {
         return history;
     }
 
-    /** The one resume position given by the callbacks, or null; two callbacks giving one are refused. */
-    private static Callback.Position resumePosition(List<Callback> callbacks) {
+    /**
+     * The one resume position given by the callbacks, or null; two callbacks giving one are refused.
+     * Shared with distributed trainers, where a position's batch counts rounds.
+     */
+    public static Callback.Position resumePosition(List<Callback> callbacks) {
         Callback.Position found = null;
         Callback from = null;
         for (Callback c : callbacks) {
