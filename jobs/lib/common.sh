@@ -54,3 +54,58 @@ SPARKERAS_JVM_FLAGS="$spark_add_opens -Dslf4j.provider=org.slf4j.simple.SimpleSe
 unset spark_add_opens
 
 JAVA_OPTS_DEFAULT="-Xmx4g -XX:G1HeapRegionSize=32m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.awt.headless=true"
+
+# The application jar for spark-submit (target/sparkeras-<version>-app.jar, maven-shade-plugin), built
+# on first use or again when sources are newer. Prints its path.
+sparkeras_app_jar() {
+  local jar
+  jar=$(ls -t "$SPARKERAS_HOME"/target/sparkeras-*-app.jar 2>/dev/null | head -n1 || true)
+  if [ -z "$jar" ] \
+     || [ -n "$(find "$SPARKERAS_HOME/src/main" "$SPARKERAS_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    echo "Building the Sparkeras application jar (first run or sources changed)..." >&2
+    (cd "$SPARKERAS_HOME" && mvn -q -Dmaven.test.skip=true package) >&2 || return 1
+    jar=$(ls -t "$SPARKERAS_HOME"/target/sparkeras-*-app.jar | head -n1)
+  fi
+  echo "$jar"
+}
+
+# Runs a job's main class: through $SPARK_HOME/bin/spark-submit with the application jar when that
+# file exists (unless SPARKERAS_EMBEDDED=1), otherwise in this JVM with the embedded Spark (local
+# mode, or any master the job is given). Under spark-submit the job's --master and --conf options go
+# to spark-submit (the master then defaults to spark-submit's: spark-defaults.conf, else local[*]);
+# the driver gets SPARKERAS_DRIVER_MEMORY (default 4g) unless a --conf spark.driver.memory says
+# otherwise; SPARK_SUBMIT_OPTS and spark-submit's own environment apply as usual.
+sparkeras_launch() {
+  local main=$1; shift
+  if [ "${SPARKERAS_EMBEDDED:-0}" != 1 ] && [ -n "${SPARK_HOME:-}" ] && [ -f "$SPARK_HOME/bin/spark-submit" ]; then
+    local jar submit=() app=()
+    jar=$(sparkeras_app_jar) || { echo "error: build failed" >&2; exit 3; }
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --master|--conf)
+          [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
+          submit+=("$1" "$2"); shift 2 ;;
+        --master=*|--conf=*) submit+=("${1%%=*}" "${1#*=}"); shift ;;
+        *) app+=("$1"); shift ;;
+      esac
+    done
+    exec "$SPARK_HOME/bin/spark-submit" --class "$main" \
+      --conf "spark.driver.memory=${SPARKERAS_DRIVER_MEMORY:-4g}" \
+      ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+  fi
+  local cp
+  cp=$(sparkeras_classpath) || { echo "error: build failed" >&2; exit 3; }
+  # Spark local mode (the default master of the jobs that always use Spark) runs on the loopback
+  # interface; this also spares Spark's warning about a host name that resolves to a loopback
+  # address. A cluster master leaves the driver's address to Spark.
+  local a prev= remote=0
+  for a in "$@"; do
+    case "$prev|$a" in
+      "--master|local"*|*"|--master=local"*) ;;
+      "--master|"*|*"|--master="*) remote=1 ;;
+    esac
+    prev=$a
+  done
+  [ $remote = 1 ] || export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  exec java $SPARKERAS_JVM_FLAGS ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" "$main" "$@"
+}

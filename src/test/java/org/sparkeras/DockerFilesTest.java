@@ -27,10 +27,14 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker/: what can be checked without a Docker engine. The Dockerfile's base images are pinned, its
  * COPY sources exist in the repository (and the build context keeps them) or are made by its build
- * stage's Maven command, the jar names match pom.xml, and the local-mode command of its header and
- * compose.yaml's cluster run the MNIST job with classes, configs and jars that exist, with
- * authentication on. compose.yaml is read with SnakeYAML (the parser under Jackson's YAML module),
- * which resolves anchors and merge keys ({@code <<}) as Compose does; Jackson leaves them as names.
+ * stage's commands: {@code mvn package}, whose application jar is the one pom.xml's
+ * maven-shade-plugin attaches ({@code <finalName>-<classifier>.jar}), then the {@code mv} that renames
+ * it. The runtime stage takes that one jar from the build stage and nothing else, and the local-mode
+ * command of its header and compose.yaml's cluster run the MNIST job from the jar where COPY puts
+ * it, with classes and configs that exist, without {@code --jars} or any other class path addition,
+ * with authentication on; the image's platform is the one whose natives the jar carries.
+ * compose.yaml is read with SnakeYAML (the parser under Jackson's YAML module), which resolves
+ * anchors and merge keys ({@code <<}) as Compose does; Jackson leaves them as names.
  */
 class DockerFilesTest {
     private static final Path DOCKER = Path.of("docker");
@@ -39,6 +43,13 @@ class DockerFilesTest {
     private static final Path IGNORE = DOCKER.resolve("Dockerfile.dockerignore");
     private static final String SECRET = "${SPARK_AUTH_SECRET:?";
     private static final String SERVICES = "[spark-master, spark-worker-1, spark-worker-2, submit]";
+    /** What the build stage makes: the shaded application jar, the plain library jar. */
+    private static final String APP_JAR = "application jar";
+    private static final String LIBRARY_JAR = "library jar";
+    /** Spark settings that add jars or class path entries, as --jars and its kin do. */
+    private static final Set<String> CLASS_PATH_KEYS = Set.of("spark.jars", "spark.driver.extraClassPath",
+            "spark.executor.extraClassPath", "spark.driver.userClassPathFirst", "spark.executor.userClassPathFirst",
+            "spark.submit.pyFiles", "spark.files", "spark.archives");
 
     // ------------------------------------------------------------------ the Dockerfile
 
@@ -63,14 +74,7 @@ class DockerFilesTest {
         List<Stage> stages = stages();
         Stage build = stages.get(0);
         String buildDir = workdir(build);
-        List<String> mvn = build.instructions().stream().filter(i -> i.keyword().equals("RUN"))
-                .map(Instruction::args).filter(a -> a.contains("mvn")).findFirst().orElseThrow();
-        for (String arg : List.of("-Dmaven.test.skip=true", "package", "dependency:copy-dependencies",
-                "-DincludeScope=runtime", "-DexcludeArtifactIds=slf4j-simple")) {
-            assertTrue(mvn.contains(arg), "the build stage's mvn lacks " + arg + ": " + mvn);
-        }
-        String libDir = mvn.stream().filter(a -> a.startsWith("-DoutputDirectory=")).findFirst().orElseThrow()
-                .substring("-DoutputDirectory=".length());
+        Map<String, String> made = buildOutputs();
         List<String> copiedIntoBuild = new ArrayList<>();
         int checked = 0;
         for (Stage stage : stages) {
@@ -94,21 +98,100 @@ class DockerFilesTest {
                     assertEquals(build.name(), from, copy.raw());
                     assertTrue(src.startsWith(buildDir + "/"), src + " is outside the build stage's WORKDIR " + buildDir);
                     String rel = src.substring(buildDir.length() + 1);
-                    if (rel.equals(libDir) || rel.equals(libDir + "/")) {
-                        continue; // the runtime dependencies, -DoutputDirectory
+                    if (made.containsKey(rel)) {
+                        continue; // made by the build stage's RUN
                     }
-                    if (rel.startsWith("target/") && rel.endsWith(".jar") && !rel.substring(7).contains("/")) {
-                        assertTrue(FileSystems.getDefault().getPathMatcher("glob:" + rel.substring(7))
-                                .matches(Path.of(jarName())), rel + " does not match the jar mvn package makes, " + jarName());
-                        continue;
-                    }
+                    assertFalse(rel.startsWith("target/"), rel + " is not made by the build stage's RUN, which makes " + made.keySet());
                     assertTrue(copiedIntoBuild.stream().anyMatch(c -> rel.equals(c) || rel.startsWith(c + "/")),
-                            rel + " is neither copied into the build stage nor made by its mvn command");
+                            rel + " is neither copied into the build stage nor made by its RUN");
                 }
             }
         }
         assertTrue(copiedIntoBuild.containsAll(List.of("pom.xml", "src/main")), copiedIntoBuild.toString());
-        assertTrue(checked >= 8, "COPY sources checked: " + checked);
+        assertTrue(checked >= 7, "COPY sources checked: " + checked);
+    }
+
+    @Test
+    void theBuildStageMakesTheShadedApplicationJarAndTheRuntimeTakesItAlone() throws IOException {
+        // The RUN: mvn package, then mv of the application jar to a name without the version.
+        Map<String, String> made = buildOutputs();
+        List<String> jars = made.entrySet().stream().filter(e -> e.getValue().equals(APP_JAR)).map(Map.Entry::getKey).toList();
+        assertEquals(1, jars.size(), "one application jar: " + made);
+        String appJar = jars.get(0);
+        assertFalse(appJar.equals("target/" + appJarName()), "the build stage renames " + appJarName() + ": " + made);
+        assertFalse(appJar.contains(pomChild("version")), appJar + ": the jar's name in the image is version-free, "
+                + "so the commands that name it hold across versions");
+        // The runtime stage takes that jar from the build stage, and nothing else: the jar is the
+        // whole application, no dependency directory goes beside it.
+        List<Instruction> fromBuild = runtime().instructions().stream()
+                .filter(i -> i.keyword().equals("COPY") && i.flag("--from") != null).toList();
+        assertEquals(1, fromBuild.size(), "one COPY --from the build stage: " + fromBuild);
+        assertEquals(List.of(workdir(stages().get(0)) + "/" + appJar), fromBuild.get(0).sources(),
+                "the runtime stage copies the renamed application jar");
+        // Every other COPY of the runtime stage is of the repository's conf/ and data/, no jar.
+        for (Instruction copy : runtime().instructions()) {
+            if (copy.keyword().equals("COPY") && copy.flag("--from") == null) {
+                for (String src : copy.sources()) {
+                    assertTrue(src.startsWith("conf/") || src.startsWith("data/"), copy.raw());
+                    assertFalse(src.endsWith(".jar"), copy.raw());
+                }
+            }
+        }
+    }
+
+    @Test
+    void thePomsApplicationJarHoldsTheRuntimeDependenciesButNotSparkOrAnSlf4jBinding() {
+        Element shade = shadeExecution();
+        assertEquals("true", configValue(shade, "shadedArtifactAttached"),
+                "the application jar is attached beside the library jar (else the shaded jar replaces it)");
+        for (String moved : List.of("outputFile", "outputDirectory", "finalName")) {
+            assertEquals(null, configValue(shade, moved), "shade's " + moved + " moves the jar the Dockerfile takes");
+        }
+        Element artifactSet = child(child(shade, "configuration"), "artifactSet");
+        assertNotNull(artifactSet, "shade's artifactSet");
+        // No <includes>: every runtime dependency goes in, except the excludes, which the Spark
+        // runtime brings itself; among them every SLF4J artifact, so Spark's log4j2 does the logging.
+        assertEquals(null, child(artifactSet, "includes"), "an include list would leave runtime dependencies out");
+        List<String> excludes = texts(child(artifactSet, "excludes"), "exclude");
+        assertTrue(excludes.contains("org.slf4j:*"), "SLF4J (slf4j-simple) stays out of the application jar: " + excludes);
+        assertTrue(excludes.contains("org.apache.hadoop:*"), "the Hadoop client is Spark's: " + excludes);
+        for (String e : excludes) {
+            assertFalse(e.startsWith("org.nd4j") || e.startsWith("org.bytedeco") || e.startsWith("info.picocli")
+                    || e.startsWith("com.fasterxml") || e.startsWith("org.yaml") || e.equals("*:*") || e.equals("*"),
+                    "the application jar must carry " + e + " (the Spark image has none of it)");
+        }
+        // Spark and Scala are provided (shade leaves provided and test scopes out).
+        Element deps = child(pom(), "dependencies");
+        int spark = 0;
+        for (Element d : children(deps, "dependency")) {
+            String group = text(d, "groupId");
+            String scope = text(d, "scope");
+            if (group.equals("org.apache.spark") || group.equals("org.scala-lang")) {
+                spark++;
+                assertTrue("provided".equals(scope) || "test".equals(scope),
+                        group + ":" + text(d, "artifactId") + " must be provided, not in the application jar: " + scope);
+            }
+        }
+        assertTrue(spark > 0, "pom.xml's Spark dependencies");
+    }
+
+    @Test
+    void theImagesPlatformIsTheOneWhoseNativesTheJarCarries() throws IOException {
+        // The build stage picks no profile and sets no property: the pom's default platform.
+        for (String a : mavenCommand()) {
+            assertFalse(a.startsWith("-P") || a.startsWith("--activate-profiles"), "the build picks a profile: " + a);
+            if (a.startsWith("-D")) {
+                String name = a.substring(2).split("=", 2)[0];
+                assertFalse(List.of("javacpp.platform", "nd4j.classifier").contains(name), "the build sets " + a);
+            }
+        }
+        String platform = pomProperty("javacpp.platform");
+        assertTrue(pomProperty("nd4j.classifier").startsWith(platform), pomProperty("nd4j.classifier") + " vs " + platform);
+        String[] osArch = platform.split("-", 2);
+        String docker = osArch[0] + "/" + Map.of("x86_64", "amd64", "arm64", "arm64").get(osArch[1]);
+        for (Map.Entry<String, Map<String, Object>> e : services().entrySet()) {
+            assertEquals(docker, e.getValue().get("platform"), e.getKey() + ": the jar's natives are " + platform);
+        }
     }
 
     @Test
@@ -164,14 +247,23 @@ class DockerFilesTest {
         Submit cluster = Submit.parse(command("submit"));
         assertEquals(List.of("local[*]"), local.options().get("--master"));
         assertEquals(List.of("spark://spark-master:7077"), cluster.options().get("--master"));
-        String jarsDir = copyDestination("target/" + jarGlob());
-        String libDir = copyDestination(libDir());
+        String appJar = appJarInImage();
         for (Submit s : List.of(local, cluster)) {
             Class<?> main = Class.forName(s.option("--class"), false, getClass().getClassLoader());
             Method m = main.getMethod("main", String[].class);
             assertTrue(Modifier.isStatic(m.getModifiers()) && Modifier.isPublic(m.getModifiers()), main.getName());
-            assertEquals(jarsDir + jarName(), s.appJar());
-            assertEquals(libDir + "*.jar", s.option("--jars"));
+            assertEquals(appJar, s.appJar(), "the application jar is where the runtime stage's COPY puts it");
+            // The application jar is all the job needs: nothing is added to the driver's or the
+            // executors' class paths, on the command line or in the image's spark-defaults.conf.
+            for (String option : List.of("--jars", "--packages", "--repositories", "--driver-class-path", "--py-files",
+                    "--files", "--archives")) {
+                assertFalse(s.options().containsKey(option), option + " in " + s.options());
+            }
+            Map<String, String> effective = new LinkedHashMap<>(sparkDefaults());
+            effective.putAll(s.confs());
+            for (String key : effective.keySet()) {
+                assertFalse(CLASS_PATH_KEYS.contains(key) || key.startsWith("spark.jars."), key + " = " + effective.get(key));
+            }
             // --config and data.path are relative to the WORKDIR, /opt/sparkeras, where conf/ and data/ are.
             String config = s.appArg("--config");
             assertTrue(config.startsWith("conf/") && Files.isRegularFile(Path.of(config)), config);
@@ -350,15 +442,88 @@ class DockerFilesTest {
                 .map(i -> i.sources().get(0)).findFirst().orElseThrow(() -> new AssertionError("no COPY to " + destination));
     }
 
-    static String jarGlob() throws IOException {
-        return runtime().instructions().stream().filter(i -> i.keyword().equals("COPY") && i.flag("--from") != null)
-                .flatMap(i -> i.sources().stream()).filter(s -> s.endsWith(".jar"))
-                .map(s -> s.substring(s.lastIndexOf('/') + 1)).findFirst().orElseThrow();
+    /**
+     * The build stage's RUN, run on paper: the files it leaves in the WORKDIR (relative paths) and
+     * what each is. It must be {@code mvn ... package}, then optionally {@code mv}s, joined by
+     * {@code &&}; {@code mvn package} makes the library jar and shade's application jar in target/
+     * (read from pom.xml); an mv source must match exactly one of the files made so far, as the shell
+     * would expand it.
+     */
+    static Map<String, String> buildOutputs() throws IOException {
+        List<Instruction> runs = stages().get(0).instructions().stream().filter(i -> i.keyword().equals("RUN")).toList();
+        assertEquals(1, runs.size(), "one RUN in the build stage: " + runs);
+        List<String> words = runs.get(0).args().stream().dropWhile(a -> a.startsWith("--")).toList();
+        List<List<String>> commands = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (String w : words) {
+            assertFalse(Set.of(";", "||", "|", "&").contains(w) || w.endsWith(";"), "only && joins the build's commands: " + words);
+            if (w.equals("&&")) {
+                commands.add(current);
+                current = new ArrayList<>();
+            } else {
+                current.add(w);
+            }
+        }
+        commands.add(current);
+        assertEquals("mvn", commands.get(0).get(0), "the build's first command: " + commands.get(0));
+        Map<String, String> made = new LinkedHashMap<>();
+        for (List<String> c : commands) {
+            assertFalse(c.isEmpty(), "an empty command in " + words);
+            switch (c.get(0)) {
+                case "mvn" -> {
+                    assertTrue(made.isEmpty(), "one mvn, first: " + commands);
+                    List<String> goals = c.subList(1, c.size()).stream().filter(a -> !a.startsWith("-")).toList();
+                    assertEquals(List.of("package"), goals, "the build's Maven phases and goals");
+                    for (String a : c.subList(1, c.size())) {
+                        assertFalse(a.startsWith("-f") || a.startsWith("--file") || a.startsWith("-pl"), "the build's mvn: " + a);
+                    }
+                    assertTrue(c.contains("-Dmaven.test.skip=true"), "the build stage has no src/test: " + c);
+                    made.put("target/" + libraryJarName(), LIBRARY_JAR);
+                    made.put("target/" + appJarName(), APP_JAR);
+                }
+                case "mv" -> {
+                    List<String> args = c.subList(1, c.size());
+                    assertTrue(args.size() >= 2 && args.stream().noneMatch(a -> a.startsWith("-")), "mv " + args);
+                    String dest = args.get(args.size() - 1);
+                    List<String> sources = args.subList(0, args.size() - 1);
+                    assertEquals(1, sources.size(), "one file renamed per mv: " + args);
+                    var glob = FileSystems.getDefault().getPathMatcher("glob:" + sources.get(0));
+                    List<String> matches = made.keySet().stream().filter(f -> glob.matches(Path.of(f))).toList();
+                    assertEquals(1, matches.size(), "mv " + sources.get(0) + " matches " + matches + " of " + made.keySet());
+                    String kind = made.remove(matches.get(0));
+                    made.put(dest.endsWith("/") ? dest + Path.of(matches.get(0)).getFileName() : dest, kind);
+                }
+                default -> throw new AssertionError("unexpected command in the build stage's RUN: " + c);
+            }
+        }
+        return made;
     }
 
-    static String libDir() throws IOException {
-        return runtime().instructions().stream().filter(i -> i.keyword().equals("COPY") && i.flag("--from") != null)
-                .flatMap(i -> i.sources().stream()).filter(s -> !s.endsWith(".jar")).findFirst().orElseThrow();
+    /** The build stage's mvn command line. */
+    static List<String> mavenCommand() throws IOException {
+        List<String> words = stages().get(0).instructions().stream().filter(i -> i.keyword().equals("RUN"))
+                .flatMap(i -> i.args().stream()).dropWhile(a -> !a.equals("mvn")).toList();
+        assertFalse(words.isEmpty(), "the build stage runs no mvn");
+        return words.subList(0, words.contains("&&") ? words.indexOf("&&") : words.size());
+    }
+
+    /** Where the runtime stage's COPY puts the application jar the build stage makes. */
+    static String appJarInImage() throws IOException {
+        String buildDir = workdir(stages().get(0));
+        Map<String, String> made = buildOutputs();
+        for (Instruction copy : runtime().instructions()) {
+            if (copy.keyword().equals("COPY") && copy.flag("--from") != null) {
+                for (String src : copy.sources()) {
+                    String rel = src.startsWith(buildDir + "/") ? src.substring(buildDir.length() + 1) : src;
+                    if (APP_JAR.equals(made.get(rel))) {
+                        String dest = copy.destination();
+                        assertTrue(dest.startsWith("/"), "COPY to a relative path: " + copy.raw());
+                        return dest.endsWith("/") ? dest + Path.of(rel).getFileName() : dest;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("the runtime stage copies no application jar: " + made);
     }
 
     /** The commands written in the Dockerfile's header comment ("#   docker ..."), continuation lines joined. */
@@ -524,9 +689,70 @@ class DockerFilesTest {
 
     // ------------------------------------------------------------------ pom.xml
 
-    /** The jar {@code mvn package} makes: artifactId-version.jar. */
-    static String jarName() {
-        return pomChild("artifactId") + "-" + pomChild("version") + ".jar";
+    /** The library jar {@code mvn package} makes: artifactId-version.jar (no finalName in pom.xml). */
+    static String libraryJarName() {
+        return finalName() + ".jar";
+    }
+
+    /** The application jar maven-shade-plugin attaches: finalName-classifier.jar. */
+    static String appJarName() {
+        String classifier = configValue(shadeExecution(), "shadedClassifierName");
+        return finalName() + "-" + (classifier == null ? "shaded" : classifier) + ".jar";
+    }
+
+    static String finalName() {
+        Element build = child(pom(), "build");
+        assertNotNull(build, "pom.xml has no build");
+        assertEquals(null, child(build, "finalName"), "a finalName changes the jars' names");
+        assertEquals(null, child(build, "directory"), "the default build writes to target/");
+        return pomChild("artifactId") + "-" + pomChild("version");
+    }
+
+    /** The shade goal's execution of the default build's maven-shade-plugin, bound to package. */
+    static Element shadeExecution() {
+        Element plugins = child(child(pom(), "build"), "plugins");
+        List<Element> shade = children(plugins, "plugin").stream()
+                .filter(p -> "maven-shade-plugin".equals(text(p, "artifactId"))).toList();
+        assertEquals(1, shade.size(), "pom.xml's build has one maven-shade-plugin");
+        assertEquals(null, child(shade.get(0), "configuration"), "the shade settings are the execution's");
+        List<Element> executions = children(child(shade.get(0), "executions"), "execution").stream()
+                .filter(e -> texts(child(e, "goals"), "goal").contains("shade")).toList();
+        assertEquals(1, executions.size(), "one shade execution");
+        String phase = text(executions.get(0), "phase");
+        assertTrue(phase == null || phase.equals("package"), "the shade goal runs at package, not " + phase);
+        return executions.get(0);
+    }
+
+    static String configValue(Element execution, String name) {
+        Element config = child(execution, "configuration");
+        assertNotNull(config, "the shade execution's configuration");
+        return text(config, name);
+    }
+
+    static Element child(Element parent, String name) {
+        List<Element> c = children(parent, name);
+        return c.isEmpty() ? null : c.get(0);
+    }
+
+    static List<Element> children(Element parent, String name) {
+        List<Element> out = new ArrayList<>();
+        if (parent != null) {
+            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e && e.getTagName().equals(name)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    static String text(Element parent, String name) {
+        Element c = child(parent, name);
+        return c == null ? null : c.getTextContent().strip();
+    }
+
+    static List<String> texts(Element parent, String name) {
+        return children(parent, name).stream().map(e -> e.getTextContent().strip()).toList();
     }
 
     static String pomChild(String name) {

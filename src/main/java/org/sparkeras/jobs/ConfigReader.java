@@ -24,8 +24,22 @@ public final class ConfigReader {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("Config file not found: " + file);
         }
+        byte[] yaml;
         try {
-            JobConfig c = YAML.readValue(file.toFile(), JobConfig.class);
+            yaml = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BadInputException("Cannot read config " + file + ": " + String.valueOf(e.getMessage()).split("\n")[0]);
+        }
+        return parse(yaml, file.toString());
+    }
+
+    /**
+     * A config from its bytes (a run directory's {@code config.yaml} read through {@code FileStore},
+     * on any file system), checked as {@link #read(Path)} does; {@code file} names it in messages.
+     */
+    static JobConfig parse(byte[] yaml, String file) {
+        try {
+            JobConfig c = YAML.readValue(yaml, JobConfig.class);
             if (c == null) {
                 throw new BadInputException("Config file " + file + " is empty");
             }
@@ -46,7 +60,7 @@ public final class ConfigReader {
         }
     }
 
-    private static void checkRequired(JobConfig c, Path file) {
+    private static void checkRequired(JobConfig c, String file) {
         require(c.model(), "model", file);
         require(c.model().type(), "model.type", file);
         require(c.data(), "data", file);
@@ -62,7 +76,7 @@ public final class ConfigReader {
     /** The values {@code training.spark} may hold (the storage level is checked against Spark when it is used). */
     static final java.util.List<String> NON_FINITE_POLICIES = java.util.List.of("stop", "fail", "drop");
 
-    private static void checkSpark(JobConfig.SparkSpec s, Path file) {
+    private static void checkSpark(JobConfig.SparkSpec s, String file) {
         if (s == null) {
             return;
         }
@@ -79,13 +93,13 @@ public final class ConfigReader {
         }
     }
 
-    private static void atLeastOne(Integer v, String key, Path file) {
+    private static void atLeastOne(Integer v, String key, String file) {
         if (v != null && v < 1) {
             throw new BadInputException("Bad config value at " + key + " in " + file + ": must be >= 1, received " + v);
         }
     }
 
-    private static void require(Object value, String key, Path file) {
+    private static void require(Object value, String key, String file) {
         if (value == null) {
             throw new BadInputException("Missing config key \"" + key + "\" in " + file);
         }

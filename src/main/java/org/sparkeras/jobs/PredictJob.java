@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Scores a CSV or Parquet table with a saved model and writes Parquet with prediction columns.")
 public final class PredictJob implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "The model archive (model.zip; a local, hdfs: or s3a: path)")
+    @Option(names = "--model", required = true, description = "The model: an archive (model.zip), a run directory "
+            + "(train.sh --output) or a model registry (train.sh --publish; its latest run); a local, hdfs: or s3a: path")
     String model;
 
     @Option(names = "--input", required = true, description = "The table to score: a .csv file or directory with a header "
@@ -87,7 +88,13 @@ public final class PredictJob implements Callable<Integer> {
         if (!overwrite && !output.contains("://") && Files.exists(Path.of(output))) {
             throw new BadInputException("Output " + output + " exists; pass --overwrite to replace it");
         }
-        Model m = Model.load(model);
+        ModelSource source = ModelSource.resolve(model);
+        Model m = source.load();
+        if (!TrainJob.hasArchive(m)) {
+            throw new BadInputException("Model \"" + m.name() + "\" (" + source.modelFile() + ") is a subclassed model: "
+                    + "scoring on Spark ships the model to executors as an archive, which needs its architecture as a "
+                    + "config (model.type sequential or functional)");
+        }
         Columns columns;
         if (features != null && !features.isEmpty()) {
             columns = Columns.features(features.toArray(new String[0]));

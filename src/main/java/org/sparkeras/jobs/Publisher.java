@@ -30,7 +30,7 @@ final class Publisher {
     static final String LATEST = "latest";
     /** What a run directory holds that is published, in this order (those present). */
     static final List<String> FILES = List.of("model.zip", "model.weights.safetensors", "metrics.json", "history.json",
-            "config.yaml", "summary.txt");
+            "history.csv", "config.yaml", "summary.txt");
 
     private final String registry;
     private final String runId;
@@ -83,13 +83,21 @@ final class Publisher {
 
     /** The run id {@code <registry>/latest} names, or null when nothing is published yet. */
     String latest() throws IOException {
-        String path = registry + "/" + LATEST;
+        return latest(registry);
+    }
+
+    /**
+     * The run id {@code <registry>/latest} names, or null when the registry has no {@code latest}
+     * (nothing published yet). A {@code latest} that names no valid run id is bad input.
+     */
+    static String latest(String registry) throws IOException {
+        String path = (registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry) + "/" + LATEST;
         if (!FileStore.exists(path)) {
             return null;
         }
         String id = new String(FileStore.read(path, 1024), StandardCharsets.UTF_8).trim();
-        if (!RUN_ID.matcher(id).matches()) {
-            throw new IllegalStateException(path + " does not name a run id: \"" + id + "\"");
+        if (!RUN_ID.matcher(id).matches() || id.equals(LATEST)) {
+            throw new BadInputException(path + " does not name a run id: \"" + id + "\"");
         }
         return id;
     }

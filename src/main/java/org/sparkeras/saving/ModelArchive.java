@@ -159,7 +159,8 @@ public final class ModelArchive {
         zip.closeEntry();
     }
 
-    static String libraryVersion() {
+    /** The Sparkeras version recorded in files it writes (the jar's version, else {@value #DEFAULT_LIBRARY_VERSION}). */
+    public static String libraryVersion() {
         String v = ModelArchive.class.getPackage().getImplementationVersion();
         return v == null ? DEFAULT_LIBRARY_VERSION : v.replace("-SNAPSHOT", "");
     }
@@ -183,7 +184,7 @@ public final class ModelArchive {
      * setting the same schedule again on the loaded optimizer ({@code optimizer.learningRate(schedule)})
      * continues it where it was.
      */
-    static Map<String, Object> compileConfig(Model model) {
+    public static Map<String, Object> compileConfig(Model model) {
         if (!model.isCompiled()) {
             return null;
         }
