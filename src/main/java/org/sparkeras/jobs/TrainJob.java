@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkeras.backend.Engine;
 import org.sparkeras.backend.Host;
 import org.sparkeras.backend.Seeds;
+import org.sparkeras.callbacks.BackupAndRestore;
 import org.sparkeras.callbacks.History;
 import org.sparkeras.callbacks.TensorBoard;
 import org.sparkeras.models.Model;
@@ -32,10 +33,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jobs/train.sh --config <file> --output <dir>}: trains the model a config describes and
- * writes the run directory: {@code history.json}, {@code metrics.json}, {@code summary.txt},
- * {@code learning_curves.png}, {@code config.yaml} (the effective config), TensorBoard event files
- * in {@code tensorboard/} and the trained model ({@code model.zip}, or
- * {@code model.weights.safetensors} for a subclassed model).
+ * writes the run directory: {@code history.json} and {@code history.csv} (rewritten after every
+ * epoch), {@code metrics.json}, {@code summary.txt}, {@code learning_curves.png},
+ * {@code config.yaml} (the effective config), TensorBoard event files in {@code tensorboard/} and
+ * the trained model ({@code model.zip}, or {@code model.weights.safetensors} for a subclassed
+ * model).
+ *
+ * <p>While it trains, {@code backup/} holds the backup of the last finished epoch
+ * ({@link BackupAndRestore}; deleted when training ends). The same command run again after a crash
+ * (driver killed, machine lost) resumes there: weights, optimizer state and position, the history
+ * of the earlier epochs kept; with a fixed seed the result equals an uninterrupted run's. A backup
+ * written for another model or optimizer is refused with the differences (exit 2) unless
+ * {@code --allow-changes}; a damaged one is named with the reason.
  *
  * <p>With {@code --master <url>} (or when launched by spark-submit, whose {@code --master} then
  * applies) the model trains data-parallel on Spark ({@link SparkJob}, {@code training.spark} in the
@@ -81,6 +90,14 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--warm-start", description = "Start from the weights of the latest published model (fine-tune); "
             + "trains from scratch when nothing is published yet")
     boolean warmStart;
+
+    @Option(names = "--allow-changes", description = "Resume from the run directory's backup even if the model or "
+            + "optimizer in the config changed since it was written (the differences are logged; weights are restored "
+            + "only if they still fit). Without it such a resume is refused with the list of differences (exit 2).")
+    boolean allowChanges;
+
+    /** The run directory's backups of an unfinished run ({@link BackupAndRestore}). */
+    static final String BACKUP_DIR = "backup";
 
     private final PrintStream out;
 
@@ -175,9 +192,13 @@ public final class TrainJob implements Callable<Integer> {
         if (spark != null && t.spark() != null && t.spark().batchSize() != null) {
             batchSize = t.spark().batchSize(); // the batch of each worker on Spark
         }
+        // The backup of an unfinished run (deleted when training ends): the same command run again after
+        // a crash resumes from it. RunLog (after it) keeps history.json/.csv complete across restarts.
+        BackupAndRestore backup = new BackupAndRestore(output.resolve(BACKUP_DIR).toString()).allowChanges(allowChanges);
+        RunLog runLog = new RunLog(output, backup);
         Fit fit = Fit.epochs(t.epochs()).batchSize(batchSize)
                 .verbose(t.verbose() == null ? 1 : t.verbose()).seed(seed).output(out)
-                .callbacks(new TensorBoard(output.resolve("tensorboard")));
+                .callbacks(backup, runLog, new TensorBoard(output.resolve("tensorboard")));
         if (data.xValid() != null) {
             fit.validationData(data.xValid(), data.yValid());
         }
@@ -191,21 +212,31 @@ public final class TrainJob implements Callable<Integer> {
         History history;
         try {
             history = model.fit(data.xTrain(), data.yTrain(), fit);
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).startsWith("BackupAndRestore:")) {
+                throw new BadInputException("cannot resume the unfinished run in " + output + ": " + e.getMessage()
+                        + ". Pass --allow-changes to resume anyway, or delete " + output.resolve(BACKUP_DIR)
+                        + " to train from the beginning");
+            }
+            throw spark == null ? e : SparkJob.failure(e, "training");
         } catch (RuntimeException e) {
             throw spark == null ? e : SparkJob.failure(e, "training");
+        }
+        if (runLog.resumedFrom() > 0) {
+            out.println("Resumed from the backup at epoch " + (runLog.resumedFrom() + 1) + " of " + t.epochs());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (spark != null) {
             out.println(spark.describeRounds());
         }
         Files.writeString(output.resolve("summary.txt"), model.summaryString(), StandardCharsets.UTF_8);
-        writeJson(output.resolve("history.json"), history.history());
+        runLog.write();
         if (history.terminatedOnNaN()) {
             LOG.error("Training diverged (non-finite loss); no metrics written");
             out.println("Training diverged: the loss became NaN or infinite. Lower the learning rate.");
             return JobRunner.DIVERGED;
         }
-        LearningCurves.write(history.history(), output.resolve("learning_curves.png"));
+        LearningCurves.write(runLog.history(), output.resolve("learning_curves.png"));
 
         // Evaluated before the model is written: a failed evaluation publishes no model.
         Map<String, Double> test;
@@ -223,7 +254,10 @@ public final class TrainJob implements Callable<Integer> {
         long trainSamples = data.xTrain().get(0).size(0);
         metrics.put("test_samples", data.xTest().get(0).size(0));
         metrics.put("train_samples", trainSamples);
-        metrics.put("epochs", history.epochs().size());
+        metrics.put("epochs", runLog.epochs());
+        if (runLog.resumedFrom() > 0) {
+            metrics.put("resumed_from_epoch", runLog.resumedFrom() + 1);
+        }
         metrics.put("train_seconds", seconds);
         metrics.put("train_samples_per_s", trainSamples * history.epochs().size() / seconds);
         if (spark != null) {

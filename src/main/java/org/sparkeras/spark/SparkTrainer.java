@@ -654,6 +654,11 @@ public final class SparkTrainer implements Trainer {
                     trackers.merge(sum.trackers);
                 }
                 Map<String, Double> logs = trackers.logs();
+                if (LOG.isInfoEnabled()) {
+                    LOG.info("Epoch {}/{}, round {}/{}: {} samples averaged from {} partitions, running loss {}",
+                            epoch + 1, options.epochs(), round + 1, rounds, sum.samples, sum.workers,
+                            logs.get("loss"));
+                }
                 callbacks.forEach(c -> c.onTrainBatchEnd(r, logs));
                 if (model.stopTraining()) {
                     break;

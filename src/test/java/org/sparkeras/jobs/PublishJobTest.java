@@ -44,12 +44,12 @@ class PublishJobTest {
                 "2026-11-26");
         assertEquals(0, first.code(), first.err());
         Path published = registry.resolve("2026-11-26");
-        for (String f : List.of("model.zip", "metrics.json", "history.json", "config.yaml", "summary.txt", "_PUBLISHED")) {
+        for (String f : List.of("model.zip", "metrics.json", "history.json", "history.csv", "config.yaml", "summary.txt", "_PUBLISHED")) {
             assertTrue(Files.isRegularFile(published.resolve(f)), f);
         }
         assertEquals("2026-11-26", Files.readString(registry.resolve("latest")).trim());
         assertArrayEquals(Files.readAllBytes(dir.resolve("r1/model.zip")), Files.readAllBytes(published.resolve("model.zip")));
-        assertEquals(List.of("model.zip", "metrics.json", "history.json", "config.yaml", "summary.txt"),
+        assertEquals(List.of("model.zip", "metrics.json", "history.json", "history.csv", "config.yaml", "summary.txt"),
                 List.of(new ObjectMapper().readValue(published.resolve("_PUBLISHED").toFile(), java.util.Map.class)
                         .get("files")).stream().flatMap(x -> ((List<?>) x).stream()).map(String::valueOf).toList());
 
@@ -91,6 +91,18 @@ class PublishJobTest {
         assertEquals(2, warm.code());
         assertTrue(warm.err().contains("--warm-start needs --publish"), warm.err());
         assertFalse(Files.exists(registry.resolve("latest")), "nothing published");
+    }
+
+    @Test
+    void aRegistryThatCannotBeWrittenIsAnInfrastructureFailureAndPublishesNothing() throws Exception {
+        Path file = dir.resolve("not-a-directory");
+        Files.writeString(file, "a file where the registry should be");
+        Path output = dir.resolve("g");
+        Run r = run("1", "--output", output.toString(), "--publish", file.resolve("registry").toString(), "--run-id",
+                "r1");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(file.toString()), r.err());
+        assertEquals("a file where the registry should be", Files.readString(file));
     }
 
     @Test
