@@ -3,6 +3,7 @@
 # (Adam 1e-3, batch 128), side by side with the DL4J peer, measured in one run on this machine.
 #   jobs/benchmark.sh [steps] [Benchmark options: --warmup N --configs A,B --data DIR --seed N]
 #   jobs/benchmark.sh --spark [...]   Spark data-parallel throughput (config B), see lib/spark-benchmark.sh
+#   jobs/benchmark.sh --inference [--batches 1,256 --seconds S --repeat R --data DIR]   only the inference part
 #
 # Sparkeras runs single-threaded (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1 from lib/common.sh unless
 # set by the caller). Then, when the peer folder exists (default $SPARKERAS_HOME/../shared/bench/dl4j,
@@ -12,7 +13,15 @@
 # (OPENBLAS_CORETYPE unset) and once with the OPENBLAS_CORETYPE Sparkeras uses; the best thread
 # setting of each is kept. PEER_EPOCHS (default 3) epochs per peer run, PEER_TIMEOUT (default 900) s.
 #
-# Last lines: samples_per_s_A=, samples_per_s_B=, and with the peer dl4j_samples_per_s_{A,B}= (as
+# Inference (after the Sparkeras training figures; INFERENCE_BENCH=0 skips it): the MNIST model's
+# samples/s with Sparkeras's model.predict and with ONNX Runtime on the model exported to ONNX, in one
+# JVM, batch 1 and 256 (org.sparkeras.jobs.InferenceBenchmark; ONNX Runtime single-threaded, and with
+# its default threads for reference), one line per batch size:
+# batch=N predict_samples_per_s= onnxruntime_samples_per_s= onnxruntime_default_threads_samples_per_s=
+# predict_vs_onnxruntime=. ONNX Runtime is a provided dependency, on the jobs' classpath
+# (target/classpath-provided.txt).
+#
+# Last lines: samples_per_s_A=, samples_per_s_B=, the batch= lines, and with the peer dl4j_samples_per_s_{A,B}= (as
 # shipped), dl4j_tuned_samples_per_s_{A,B}=, ratio_vs_dl4j_tuned_{A,B}=, ratio_vs_dl4j_{A,B}= (ours /
 # peer as shipped). Exit 0 when Sparkeras was measured (a peer failure is reported, not fatal),
 # 2 bad option, 3 build or data failure, 4 divergence.
@@ -27,6 +36,14 @@ cd "$SPARKERAS_HOME"
 if [ "${1:-}" = --spark ]; then
   shift
   . "$SPARKERAS_HOME/jobs/lib/spark-benchmark.sh"
+fi
+
+# --inference [InferenceBenchmark options]: only the inference comparison, then exit.
+if [ "${1:-}" = --inference ]; then
+  shift
+  cp=$(sparkeras_classpath) || { echo "error: build failed" >&2; exit 3; }
+  # shellcheck disable=SC2086
+  exec java $SPARKERAS_JVM_FLAGS ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.InferenceBenchmark "$@"
 fi
 
 args=()
@@ -84,6 +101,21 @@ if [ ${#configs[@]} -eq 0 ]; then
   exit 3
 fi
 ours_threads="OMP_NUM_THREADS=$OMP_NUM_THREADS OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}"
+
+# ------------------------------------------------------------------ inference: predict vs ONNX Runtime
+inference_log="$work/inference.log"
+inference_status=""   # empty: measured; else why not
+: >"$inference_log"
+if [ "${INFERENCE_BENCH:-1}" = 0 ]; then
+  inference_status="skipped (INFERENCE_BENCH=0)"
+else
+  echo "== Inference: Sparkeras predict vs ONNX Runtime on the exported MNIST model =="
+  # shellcheck disable=SC2086
+  java $SPARKERAS_JVM_FLAGS ${JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -cp "$cp" org.sparkeras.jobs.InferenceBenchmark \
+    --data "$mnist_dir" | tee "$inference_log"
+  irc=${PIPESTATUS[0]}
+  [ "$irc" -eq 0 ] || inference_status="failed (exit $irc; log: $inference_log)"
+fi
 
 # ------------------------------------------------------------------ DL4J peer
 peer_dir="${PEER_BENCH_DIR:-$SPARKERAS_HOME/../shared/bench/dl4j}"
@@ -185,6 +217,11 @@ if [ -z "$peer_status" ]; then
   done
 fi
 for cfg in "${configs[@]}"; do echo "samples_per_s_$cfg=${ours[$cfg]}"; done
+if [ -z "$inference_status" ]; then
+  grep -E '^batch=[0-9]+ ' "$inference_log"
+else
+  echo "inference: $inference_status"
+fi
 if [ -n "$peer_status" ]; then
   echo "peer: DL4J $peer_status"
   exit 0

@@ -27,6 +27,18 @@ class ArchitectureTest {
         }
     }
 
+    /** ONNX Runtime is a provided dependency for the inference benchmark: the core, the export included, runs without it. */
+    @Test
+    void onlyJobsImportOnnxRuntime() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            List<String> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !p.startsWith(MAIN.resolve("jobs")))
+                    .filter(p -> read(p).lines().map(String::trim).anyMatch(l -> l.startsWith("import ai.onnxruntime")))
+                    .map(Path::toString).toList();
+            assertEquals(List.of(), offenders);
+        }
+    }
+
     @Test
     void everyPackageSaysWhatLivesThere() throws IOException {
         try (Stream<Path> dirs = Files.walk(MAIN)) {

@@ -27,6 +27,11 @@ public class Activation extends Layer {
         return activation.apply(inputs);
     }
 
+    /** The activation function applied. */
+    public ActivationFunction activation() {
+        return activation;
+    }
+
     @Override
     protected void checkInput(int index, long[] perSample) {
         // Element-wise: any shape.

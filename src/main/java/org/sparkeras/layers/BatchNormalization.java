@@ -170,8 +170,16 @@ public class BatchNormalization extends Layer {
             mean = movingMean.read();
             variance = movingVariance.read();
         }
-        // As Keras computes it: x * inv + (beta - mean * inv), with inv = gamma / sqrt(variance + epsilon),
-        // so the full-size input is touched by two broadcasts and the rest is per-feature vectors.
+        Tensor[] affine = affine(mean, variance);
+        return Ops.addAlongAxis(Ops.multiplyAlongAxis(inputs, affine[0], axis), affine[1], axis);
+    }
+
+    /**
+     * As Keras computes it: x * inv + (beta - mean * inv), with inv = gamma / sqrt(variance + epsilon),
+     * so the full-size input is touched by two broadcasts and the rest is per-feature vectors.
+     * Returns {inv, shift}.
+     */
+    private Tensor[] affine(Tensor mean, Tensor variance) {
         final double eps = epsilon;
         Tensor inv = Ops.elementwise("rsqrt", variance, v -> 1 / Math.sqrt(v + eps), (v, y) -> -0.5 * y * y * y);
         if (scale) {
@@ -179,7 +187,21 @@ public class BatchNormalization extends Layer {
         }
         Tensor meanTimesInv = Ops.multiply(mean, inv);
         Tensor shift = center ? Ops.subtract(beta.read(), meanTimesInv) : Ops.scale(meanTimesInv, -1);
-        return Ops.addAlongAxis(Ops.multiplyAlongAxis(inputs, inv, axis), shift, axis);
+        return new Tensor[] {inv, shift};
+    }
+
+    /**
+     * The inference form as one per-feature affine map, {@code output = x * factor + offset}, computed
+     * from the moving statistics with the same operations as {@link #call}: {factor, offset}, new
+     * arrays of one value per feature. The layer must be built.
+     */
+    public INDArray[] inferenceAffine() {
+        if (!isBuilt()) {
+            throw new IllegalStateException("Layer \"" + name() + "\" (BatchNormalization) is not built: it has no "
+                    + "moving statistics yet");
+        }
+        Tensor[] affine = affine(Tensor.constant(movingMean.value()), Tensor.constant(movingVariance.value()));
+        return new INDArray[] {affine[0].value().dup(), affine[1].value().dup()};
     }
 
     @Override
@@ -203,6 +225,11 @@ public class BatchNormalization extends Layer {
     @Override
     protected void checkInput(int index, long[] perSample) {
         FeatureAxis.check(this, axis, index, perSample);
+    }
+
+    /** The feature axis, counted with the batch dimension. */
+    public int axis() {
+        return axis;
     }
 
     public Variable gamma() {

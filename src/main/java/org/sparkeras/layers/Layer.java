@@ -114,16 +114,25 @@ public abstract class Layer {
 
     /**
      * Builds the layer on first use, checks the input and calls it. Models call layers only
-     * through this method.
+     * through this method (an active {@link CallTrace} records the call).
      */
     public Tensor apply(Tensor input, boolean training) {
-        long[] perSample = Shapes.perSample(input.shape());
-        if (!built) {
-            buildFor(perSample);
-        } else {
-            checkInput(0, perSample);
+        CallTrace trace = CallTrace.enter();
+        Tensor out = null;
+        try {
+            long[] perSample = Shapes.perSample(input.shape());
+            if (!built) {
+                buildFor(perSample);
+            } else {
+                checkInput(0, perSample);
+            }
+            out = call(input, training);
+            return out;
+        } finally {
+            if (trace != null) {
+                trace.exit(this, List.of(input), out == null ? null : List.of(out));
+            }
         }
-        return call(input, training);
     }
 
     /**

@@ -33,14 +33,23 @@ public abstract class Merge extends Layer {
                 + "inputs, received 1");
     }
 
-    /** Builds on first use, checks the input count and calls the layer. */
+    /** Builds on first use, checks the input count and calls the layer (recorded by an active {@link CallTrace}). */
     public Tensor apply(List<Tensor> inputs, boolean training) {
-        List<long[]> shapes = new ArrayList<>();
-        for (Tensor t : inputs) {
-            shapes.add(Shapes.perSample(t.shape()));
+        CallTrace trace = CallTrace.enter();
+        Tensor out = null;
+        try {
+            List<long[]> shapes = new ArrayList<>();
+            for (Tensor t : inputs) {
+                shapes.add(Shapes.perSample(t.shape()));
+            }
+            buildFor(shapes);
+            out = call(inputs, training);
+            return out;
+        } finally {
+            if (trace != null) {
+                trace.exit(this, inputs, out == null ? null : List.of(out));
+            }
         }
-        buildFor(shapes);
-        return call(inputs, training);
     }
 
     @Override

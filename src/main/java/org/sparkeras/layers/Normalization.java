@@ -181,6 +181,27 @@ public class Normalization extends Layer {
 
     @Override
     public Tensor call(Tensor inputs, boolean training) {
+        Statistics s = statistics();
+        DataType type = inputs.dtype();
+        Tensor meanT = Tensor.constant(Nd4j.createFromArray(s.mean()).castTo(type));
+        Tensor stdT = Tensor.constant(Nd4j.createFromArray(s.std()).castTo(type));
+        if (invert) {
+            return Ops.addAlongAxis(Ops.multiplyAlongAxis(inputs, stdT, axis), meanT, axis);
+        }
+        return Ops.divideAlongAxis(Ops.subtractAlongAxis(inputs, meanT, axis), stdT, axis);
+    }
+
+    /** The per-feature mean and divisor {@code max(sqrt(variance), 1e-7)} the layer applies, one value per feature. */
+    public record Statistics(double[] mean, double[] std) {}
+
+    /**
+     * The statistics {@link #call} uses: the given values, or those of {@link #adapt}; fails when the
+     * layer is not built or was never adapted.
+     */
+    public Statistics statistics() {
+        if (!isBuilt()) {
+            throw new IllegalStateException("Layer \"" + name() + "\" (Normalization) is not built: it has no statistics yet");
+        }
         double[] m, v;
         if (mean != null) {
             m = perFeature(mean);
@@ -197,13 +218,7 @@ public class Normalization extends Layer {
         for (int c = 0; c < features; c++) {
             std[c] = Math.max(Math.sqrt(v[c]), EPSILON);
         }
-        DataType type = inputs.dtype();
-        Tensor meanT = Tensor.constant(Nd4j.createFromArray(m).castTo(type));
-        Tensor stdT = Tensor.constant(Nd4j.createFromArray(std).castTo(type));
-        if (invert) {
-            return Ops.addAlongAxis(Ops.multiplyAlongAxis(inputs, stdT, axis), meanT, axis);
-        }
-        return Ops.divideAlongAxis(Ops.subtractAlongAxis(inputs, meanT, axis), stdT, axis);
+        return new Statistics(m.clone(), std);
     }
 
     @Override
@@ -229,6 +244,11 @@ public class Normalization extends Layer {
 
     public int axis() {
         return axis;
+    }
+
+    /** Whether the layer applies the inverse transformation. */
+    public boolean invert() {
+        return invert;
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.sparkeras.callbacks.History;
 import org.sparkeras.data.ArrayDataset;
 import org.sparkeras.data.Dataset;
 import org.sparkeras.data.Split;
+import org.sparkeras.layers.CallTrace;
 import org.sparkeras.layers.Input;
 import org.sparkeras.layers.KerasTensor;
 import org.sparkeras.layers.Layer;
@@ -142,6 +143,26 @@ public abstract class Model extends Layer {
             return org.sparkeras.saving.ModelArchive.load(path);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot load a model from " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Exports the inference graph as an ONNX model (opset 17, float32, dynamic batch; inputs and
+     * outputs named as {@link #inputNames()} and {@link #outputNames()}) to {@code path}, atomically;
+     * refuses to replace an existing file. See {@link org.sparkeras.saving.onnx.OnnxExport} for the
+     * layers covered; any other layer fails with an {@code OnnxExportException} naming it.
+     */
+    public void exportOnnx(String path) {
+        exportOnnx(path, false);
+    }
+
+    /** Exports as {@link #exportOnnx(String)}; an existing file is replaced only when {@code overwrite}. */
+    public void exportOnnx(String path, boolean overwrite) {
+        try {
+            org.sparkeras.saving.onnx.OnnxExport.write(this, path, overwrite);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot export model \"" + name() + "\" to ONNX at " + path + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -313,17 +334,26 @@ public abstract class Model extends Layer {
 
     /**
      * The forward pass used by trainers: checks the number and shapes of the inputs, builds on
-     * first use, and calls the model.
+     * first use, and calls the model (recorded as one call by an active {@link CallTrace}).
      */
     public List<Tensor> forward(List<Tensor> inputs, boolean training) {
-        if (!isModelBuilt()) {
-            List<long[]> shapes = new ArrayList<>();
-            for (Tensor t : inputs) {
-                shapes.add(Shapes.perSample(t.shape()));
+        CallTrace trace = CallTrace.enter();
+        List<Tensor> out = null;
+        try {
+            if (!isModelBuilt()) {
+                List<long[]> shapes = new ArrayList<>();
+                for (Tensor t : inputs) {
+                    shapes.add(Shapes.perSample(t.shape()));
+                }
+                build(shapes);
             }
-            build(shapes);
+            out = call(inputs, training);
+            return out;
+        } finally {
+            if (trace != null) {
+                trace.exit(this, inputs, out);
+            }
         }
-        return call(inputs, training);
     }
 
     // ---------------------------------------------------------------- weights

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkeras.autodiff.Ops;
@@ -16,6 +14,7 @@ import org.sparkeras.autodiff.ParameterStore;
 import org.sparkeras.autodiff.Tape;
 import org.sparkeras.autodiff.Tensor;
 import org.sparkeras.backend.ArrayPool;
+import org.sparkeras.backend.Host;
 import org.sparkeras.callbacks.Callback;
 import org.sparkeras.callbacks.History;
 import org.sparkeras.callbacks.ProgbarLogger;
@@ -293,11 +292,12 @@ public final class LocalTrainer implements Trainer {
                     for (Tensor o : outputs) {
                         long[] shape = o.shape().clone();
                         shape[0] = n;
-                        results.add(Nd4j.create(o.dtype(), shape));
+                        // Every row is written below.
+                        results.add(Nd4j.createUninitialized(o.dtype(), shape));
                     }
                 }
                 for (int i = 0; i < outputs.size(); i++) {
-                    rows(results.get(i), offset, offset + batch.size()).assign(outputs.get(i).value());
+                    Host.copyRows(outputs.get(i).value(), results.get(i), offset);
                 }
                 offset += batch.size();
             }
@@ -314,15 +314,6 @@ public final class LocalTrainer implements Trainer {
             }
         }
         return results;
-    }
-
-    private static INDArray rows(INDArray a, int from, int to) {
-        INDArrayIndex[] ix = new INDArrayIndex[a.rank()];
-        ix[0] = NDArrayIndex.interval(from, to);
-        for (int i = 1; i < ix.length; i++) {
-            ix[i] = NDArrayIndex.all();
-        }
-        return a.get(ix);
     }
 
     private static List<Tensor> wrap(List<INDArray> arrays) {

@@ -37,6 +37,33 @@ class HostTest {
     }
 
     @Test
+    void copyRowsWritesARowRangeFromContiguousAndViewSources() {
+        INDArray dst = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        Host.copyRows(Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, 6}}), dst, 1);
+        assertArrayEquals(new float[] {0, 0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0}, Host.toFloats(dst, null));
+        // A transposed (non-contiguous) source is copied in C order; a rank-3 destination counts rows on axis 0.
+        INDArray t = Nd4j.createFromArray(new float[][] {{7, 9}, {8, 10}}).transpose();
+        INDArray dst3 = Nd4j.zeros(DataType.FLOAT, 2, 1, 2);
+        Host.copyRows(t.reshape(2, 1, 2), dst3, 0);
+        assertArrayEquals(new float[] {7, 8, 9, 10}, Host.toFloats(dst3, null));
+        // Views with an offset, as source (rows 1..2 of a matrix) and as destination (rows 2..3 of another).
+        INDArray big = Nd4j.createFromArray(new float[][] {{1, 1, 1}, {2, 2, 2}, {3, 3, 3}});
+        INDArray target = Nd4j.zeros(DataType.FLOAT, 5, 3);
+        Host.copyRows(big.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()), target.get(NDArrayIndex.interval(2, 5),
+                NDArrayIndex.all()), 1);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 3, 3, 3}, Host.toFloats(target, null));
+        INDArray d = Nd4j.zeros(DataType.DOUBLE, 2, 2);
+        Host.copyRows(Nd4j.createFromArray(new double[][] {{0.5, -1.5}}), d, 1);
+        assertArrayEquals(new double[] {0, 0, 0.5, -1.5}, Host.toDoubles(d), 0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Host.copyRows(Nd4j.ones(DataType.FLOAT, 2, 3), dst, 3));
+        assertEquals("Host.copyRows: cannot copy FLOAT [2, 3] into rows 3.. of FLOAT [4, 3]", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Host.copyRows(Nd4j.ones(DataType.DOUBLE, 1, 3), dst, 0));
+        assertThrows(IllegalArgumentException.class, () -> Host.copyRows(Nd4j.ones(DataType.FLOAT, 1, 2), dst, 0));
+    }
+
+    @Test
     void toDoublesReusesALargeEnoughBuffer() {
         INDArray a = Nd4j.createFromArray(new double[] {1, 2});
         double[] big = new double[5];
